@@ -1,0 +1,194 @@
+//! Liveness and readiness: is the database up, is the cache up, is the schema current?
+
+use ciel_domain::ports::{Cache, DatabaseProbe};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::timeout;
+
+/// How long a health probe may take before it counts as failed.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The outcome of `GET /health`: the process answers either way; `degraded` tells that a
+/// dependency did not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthReport {
+    /// Database and cache answered.
+    Ok,
+    /// The database or the cache did not answer in time.
+    Degraded,
+}
+
+/// The outcome of `GET /ready`: may this instance receive traffic?
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    /// Database reachable and schema at the version this build embeds.
+    Ready {
+        /// The schema version in force.
+        schema_version: String,
+    },
+    /// Not ready, and why (safe to show: versions and a short cause, no internals).
+    NotReady {
+        /// The reason, for operators.
+        reason: String,
+    },
+}
+
+/// Health and readiness checks over the database probe and (when the mode uses one) the cache.
+#[derive(Clone)]
+pub struct HealthService {
+    db: Arc<dyn DatabaseProbe>,
+    cache: Option<Arc<dyn Cache>>,
+}
+
+impl HealthService {
+    /// A service that probes `db`, and `cache` when there is one.
+    pub fn new(db: Arc<dyn DatabaseProbe>, cache: Option<Arc<dyn Cache>>) -> Self {
+        Self { db, cache }
+    }
+
+    /// Pings the database and the cache concurrently.
+    pub async fn health(&self) -> HealthReport {
+        let db = async { matches!(timeout(PROBE_TIMEOUT, self.db.ping()).await, Ok(Ok(()))) };
+        let cache = async {
+            match &self.cache {
+                None => true,
+                Some(cache) => matches!(timeout(PROBE_TIMEOUT, cache.ping()).await, Ok(Ok(()))),
+            }
+        };
+        let (db_ok, cache_ok) = tokio::join!(db, cache);
+        if !db_ok {
+            tracing::warn!("health: database ping failed");
+        }
+        if !cache_ok {
+            tracing::warn!("health: cache ping failed");
+        }
+        if db_ok && cache_ok {
+            HealthReport::Ok
+        } else {
+            HealthReport::Degraded
+        }
+    }
+
+    /// Ready when the database answers and its newest applied migration is the one this build
+    /// embeds (instances of another version must not take traffic on this schema).
+    pub async fn readiness(&self) -> Readiness {
+        let expected = self.db.expected_schema_version();
+        match timeout(PROBE_TIMEOUT, self.db.applied_schema_version()).await {
+            Err(_) => Readiness::NotReady {
+                reason: "database did not answer in time".into(),
+            },
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "readiness: database unavailable");
+                Readiness::NotReady {
+                    reason: "database unavailable".into(),
+                }
+            }
+            Ok(Ok(Some(applied))) if applied == expected => Readiness::Ready {
+                schema_version: applied,
+            },
+            Ok(Ok(applied)) => Readiness::NotReady {
+                reason: format!(
+                    "schema version is {}, this build expects {expected}",
+                    applied.as_deref().unwrap_or("none")
+                ),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use ciel_domain::ports::{CacheError, ProbeError};
+
+    struct FakeDb {
+        up: bool,
+        applied: Option<&'static str>,
+    }
+
+    #[async_trait]
+    impl DatabaseProbe for FakeDb {
+        async fn ping(&self) -> Result<(), ProbeError> {
+            if self.up {
+                Ok(())
+            } else {
+                Err(ProbeError("down".into()))
+            }
+        }
+        async fn applied_schema_version(&self) -> Result<Option<String>, ProbeError> {
+            self.ping().await?;
+            Ok(self.applied.map(String::from))
+        }
+        fn expected_schema_version(&self) -> String {
+            "2".into()
+        }
+    }
+
+    struct FakeCache(bool);
+
+    #[async_trait]
+    impl Cache for FakeCache {
+        async fn get(&self, _: &str) -> Result<Option<Vec<u8>>, CacheError> {
+            Ok(None)
+        }
+        async fn set(&self, _: &str, _: &[u8], _: Duration) -> Result<(), CacheError> {
+            Ok(())
+        }
+        async fn delete(&self, _: &str) -> Result<(), CacheError> {
+            Ok(())
+        }
+        async fn delete_prefix(&self, _: &str) -> Result<(), CacheError> {
+            Ok(())
+        }
+        async fn ping(&self) -> Result<(), CacheError> {
+            if self.0 {
+                Ok(())
+            } else {
+                Err(CacheError("down".into()))
+            }
+        }
+    }
+
+    fn service(db_up: bool, applied: Option<&'static str>, cache_up: bool) -> HealthService {
+        HealthService::new(
+            Arc::new(FakeDb { up: db_up, applied }),
+            Some(Arc::new(FakeCache(cache_up))),
+        )
+    }
+
+    #[tokio::test]
+    async fn health_reflects_both_dependencies() {
+        assert_eq!(service(true, None, true).health().await, HealthReport::Ok);
+        assert_eq!(
+            service(false, None, true).health().await,
+            HealthReport::Degraded
+        );
+        assert_eq!(
+            service(true, None, false).health().await,
+            HealthReport::Degraded
+        );
+    }
+
+    #[tokio::test]
+    async fn readiness_requires_the_embedded_schema_version() {
+        assert_eq!(
+            service(true, Some("2"), false).readiness().await,
+            Readiness::Ready {
+                schema_version: "2".into()
+            }
+        );
+        assert!(matches!(
+            service(true, Some("1"), true).readiness().await,
+            Readiness::NotReady { reason } if reason.contains("expects 2")
+        ));
+        assert!(matches!(
+            service(true, None, true).readiness().await,
+            Readiness::NotReady { .. }
+        ));
+        assert!(matches!(
+            service(false, Some("2"), true).readiness().await,
+            Readiness::NotReady { .. }
+        ));
+    }
+}

@@ -1,0 +1,8 @@
+//! Ciel's use cases. Handlers, the worker and the lambda all call these services; they decide,
+//! the ports do the I/O. Nothing here knows about HTTP, SQL, Redis, S3 or AMQP.
+
+pub mod error;
+pub mod health;
+
+pub use error::AppError;
+pub use health::{HealthReport, HealthService, Readiness};

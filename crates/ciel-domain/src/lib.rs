@@ -1,0 +1,15 @@
+//! Ciel's domain model: typed ids, validated values, pure rules and the port traits that
+//! adapters implement.
+//!
+//! This crate performs no I/O and depends on no database, HTTP, cache, queue or storage crate;
+//! `cargo xtask tidy` enforces that. Everything here is deterministic given its inputs, so other
+//! teams can reuse it anywhere.
+#![warn(missing_docs)]
+
+pub mod ids;
+pub mod pagination;
+pub mod ports;
+pub mod time;
+
+pub use ids::{MediaId, NotificationId, PostId, StoryId, UploadId, UserId};
+pub use pagination::{Cursor, CursorError, LimitError, Page, PageLimit, PageRequest};

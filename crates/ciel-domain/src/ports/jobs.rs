@@ -1,0 +1,29 @@
+//! The job queue port: durable, at-least-once delivery of background jobs.
+
+use crate::ids::{UploadId, UserId};
+use async_trait::async_trait;
+
+/// A media-processing job (contract §3.9): one uploaded original to turn into derivatives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaJob {
+    /// The upload to process.
+    pub upload_id: UploadId,
+    /// Its owner.
+    pub owner_id: UserId,
+    /// Where the original lies in object storage.
+    pub original_key: String,
+}
+
+/// Publishing a job failed; the caller must keep the job (e.g. in its outbox) and retry.
+#[derive(Debug, thiserror::Error)]
+#[error("job queue unavailable: {0}")]
+pub struct QueueError(pub String);
+
+/// Publishes jobs durably: `Ok` means the broker has taken responsibility for the job.
+#[async_trait]
+pub trait JobQueue: Send + Sync + 'static {
+    /// Publishes one media job and waits for the broker's confirmation.
+    async fn publish_media_job(&self, job: &MediaJob) -> Result<(), QueueError>;
+    /// Checks that the broker answers.
+    async fn ping(&self) -> Result<(), QueueError>;
+}

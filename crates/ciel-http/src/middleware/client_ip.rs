@@ -1,0 +1,117 @@
+//! Client IP and forwarded scheme resolution behind trusted proxies (contract §1.1).
+
+use ipnet::IpNet;
+use std::net::IpAddr;
+
+/// The resolved client address, stored in request extensions; it keys the IP rate limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+fn is_trusted(ip: IpAddr, trusted: &[IpNet]) -> bool {
+    trusted.iter().any(|net| net.contains(&ip))
+}
+
+/// Whether the TCP peer is one of the trusted proxies.
+pub fn peer_is_trusted(peer: IpAddr, trusted: &[IpNet]) -> bool {
+    is_trusted(peer, trusted)
+}
+
+/// Resolves the client IP: behind a trusted peer, walk `X-Forwarded-For` from the right and
+/// take the first hop that is not a trusted proxy (all trusted → the leftmost); otherwise the
+/// socket address.
+pub fn resolve_client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
+    if !is_trusted(peer, trusted) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = forwarded_for
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|hop| parse_hop(hop.trim()))
+        .collect();
+    hops.iter()
+        .rev()
+        .find(|ip| !is_trusted(**ip, trusted))
+        .or_else(|| hops.first())
+        .copied()
+        .unwrap_or(peer)
+}
+
+/// Parses one `X-Forwarded-For` hop: a bare address, `[v6]`, `[v6]:port` or `v4:port`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = hop.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    hop.rsplit_once(':')?.0.parse().ok()
+}
+
+/// The scheme a trusted proxy reports: the first token of `X-Forwarded-Proto`, `http` when
+/// absent.
+pub fn forwarded_scheme(forwarded_proto: Option<&str>) -> String {
+    forwarded_proto
+        .and_then(|v| v.split(',').next())
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "http".to_owned())
+}
+
+/// Whether a `Host` header names this machine (`localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`),
+/// with or without a port.
+pub fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']')
+            .next()
+            .map(|h| format!("[{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_owned()
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(raw: &[&str]) -> Vec<IpNet> {
+        raw.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn untrusted_peer_is_the_client() {
+        let peer: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            resolve_client_ip(peer, Some("1.2.3.4"), &nets(&["10.0.0.0/8"])),
+            peer
+        );
+    }
+
+    #[test]
+    fn walks_forwarded_for_from_the_right() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        let peer: IpAddr = "10.0.0.1".parse().unwrap();
+        let got = resolve_client_ip(peer, Some("1.1.1.1, 2.2.2.2, 10.0.0.7"), &trusted);
+        assert_eq!(got, "2.2.2.2".parse::<IpAddr>().unwrap());
+        let all_trusted = resolve_client_ip(peer, Some("10.1.1.1, 10.0.0.7"), &trusted);
+        assert_eq!(all_trusted, "10.1.1.1".parse::<IpAddr>().unwrap());
+        assert_eq!(resolve_client_ip(peer, None, &trusted), peer);
+        let with_port = resolve_client_ip(peer, Some("[2001:db8::1]:443, 5.6.7.8:80"), &trusted);
+        assert_eq!(with_port, "5.6.7.8".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn scheme_and_local_hosts() {
+        assert_eq!(forwarded_scheme(None), "http");
+        assert_eq!(forwarded_scheme(Some("HTTPS, http")), "https");
+        assert!(is_local_host("localhost:8080"));
+        assert!(is_local_host("127.0.0.1"));
+        assert!(is_local_host("[::1]:80"));
+        assert!(!is_local_host("api.example.com"));
+        assert!(!is_local_host("localhost.example.com"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Request/response middleware. [`edge::edge`] is the one outer layer every request crosses:
+//! request id, logging, metrics, client IP and HTTPS enforcement, security headers, and the
+//! guarantee that no error leaves without the contract's JSON body.
+
+pub mod client_ip;
+pub mod edge;
+pub mod headers;
+
+pub use client_ip::ClientIp;
+pub use edge::RequestId;

@@ -1,0 +1,5 @@
+//! Route table and handlers, one module per area.
+
+pub mod fallback;
+pub mod health;
+pub mod metrics;

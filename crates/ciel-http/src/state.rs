@@ -1,0 +1,29 @@
+//! What handlers and middleware share: the use-case services and the edge settings.
+
+use crate::metrics::HttpMetrics;
+use ciel_app::HealthService;
+use ipnet::IpNet;
+use secrecy::SecretString;
+use std::sync::Arc;
+
+/// Settings the HTTP edge needs (already validated by `ciel-runtime`'s config).
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    /// Value of the `X-Ciel-Served-By` header.
+    pub served_by: String,
+    /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted.
+    pub trusted_proxies: Vec<IpNet>,
+    /// The shared admin secret; `None` (or empty) disables admin routes (403).
+    pub admin_token: Option<SecretString>,
+}
+
+/// Shared application state, cheap to clone into every worker thread.
+#[derive(Clone)]
+pub struct HttpState {
+    /// Edge settings.
+    pub settings: Arc<HttpSettings>,
+    /// Health and readiness.
+    pub health: HealthService,
+    /// The Prometheus registry and HTTP metrics.
+    pub metrics: HttpMetrics,
+}

@@ -1,0 +1,15 @@
+//! Postgres adapters for Ciel's repository ports, built on diesel-async and bb8.
+//!
+//! Owns the connection pool (sized and timed out from configuration), the embedded migrations
+//! (run under a Postgres advisory lock so that many instances may start at once), and the
+//! database probe used by `/health` and `/ready`. SQL lives here and nowhere else.
+
+pub mod error;
+pub mod migrations;
+pub mod pool;
+pub mod probe;
+
+pub use error::StorageError;
+pub use migrations::{MigrationReport, expected_schema_version, revert_all, run_pending};
+pub use pool::{PgPool, PoolSettings, PoolStats, connect_pool};
+pub use probe::PgProbe;

@@ -1,0 +1,87 @@
+//! Embedded migrations, run under a Postgres advisory lock so that concurrent starts of many
+//! instances apply each migration exactly once.
+
+use crate::error::StorageError;
+use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
+use diesel::pg::Pg;
+use diesel_async::AsyncPgConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// Every migration of `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
+
+/// The advisory-lock key that serialises migration runs ("ciel" + "migr" in ASCII).
+const MIGRATION_LOCK_KEY: i64 = 0x6369_656c_6d69_6772;
+
+type SyncPg = AsyncConnectionWrapper<AsyncPgConnection>;
+
+/// What a migration run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Versions applied (or reverted) by this run, in order.
+    pub versions: Vec<String>,
+}
+
+/// The newest migration version this build embeds (what `/ready` expects to find applied).
+pub fn expected_schema_version() -> String {
+    embedded_versions().last().cloned().unwrap_or_default()
+}
+
+/// All embedded versions in apply order.
+pub fn embedded_versions() -> Vec<String> {
+    let mut versions: Vec<String> = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .map(|ms| ms.iter().map(|m| m.name().version().to_string()).collect())
+        .unwrap_or_default();
+    versions.sort();
+    versions
+}
+
+/// Applies every pending migration, holding the advisory lock for the whole run.
+pub async fn run_pending(database_url: &str) -> Result<MigrationReport, StorageError> {
+    with_locked_connection(database_url, |conn| {
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| StorageError::Migration(e.to_string()))?;
+        Ok(MigrationReport {
+            versions: applied.iter().map(ToString::to_string).collect(),
+        })
+    })
+    .await
+}
+
+/// Reverts every applied migration, newest first (used by the reversibility test and
+/// `cargo xtask migrate --revert-all`).
+pub async fn revert_all(database_url: &str) -> Result<MigrationReport, StorageError> {
+    with_locked_connection(database_url, |conn| {
+        let reverted = conn
+            .revert_all_migrations(MIGRATIONS)
+            .map_err(|e| StorageError::Migration(e.to_string()))?;
+        Ok(MigrationReport {
+            versions: reverted.iter().map(ToString::to_string).collect(),
+        })
+    })
+    .await
+}
+
+async fn with_locked_connection<T, F>(database_url: &str, work: F) -> Result<T, StorageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut SyncPg) -> Result<T, StorageError> + Send + 'static,
+{
+    let url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        use diesel::Connection;
+        let mut conn = SyncPg::establish(&url)?;
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+        let result = work(&mut conn);
+        let unlock =
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
+        let value = result?;
+        unlock?;
+        Ok(value)
+    })
+    .await
+    .map_err(|e| StorageError::Migration(format!("migration task failed: {e}")))?
+}

@@ -1,0 +1,86 @@
+//! The bb8 pool of async Postgres connections, configured once from settings.
+
+use crate::error::StorageError;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::FutureExt;
+use std::time::Duration;
+
+/// The shared connection pool.
+pub type PgPool = bb8::Pool<AsyncDieselConnectionManager<AsyncPgConnection>>;
+
+/// How the pool is sized and timed (contract §5 `DB_*` variables).
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    /// Most connections this process holds.
+    pub max_connections: u32,
+    /// Longest wait to acquire a pooled connection.
+    pub connect_timeout: Duration,
+    /// Idle connections are closed after this.
+    pub idle_timeout: Duration,
+    /// Connections are recycled after this.
+    pub max_lifetime: Duration,
+    /// `statement_timeout` set on every new connection.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 25,
+            connect_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(300),
+            max_lifetime: Duration::from_secs(1800),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A snapshot of the pool for metrics (`db_pool_connections`, `db_pool_max`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open and idle.
+    pub idle: u32,
+    /// Connections lent out.
+    pub in_use: u32,
+    /// The configured maximum.
+    pub max: u32,
+}
+
+impl PoolStats {
+    /// Reads the pool's current state; `max` is the configured size (bb8 does not expose it).
+    pub fn of(pool: &PgPool, max: u32) -> Self {
+        let state = pool.state();
+        Self {
+            idle: state.idle_connections,
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            max,
+        }
+    }
+}
+
+/// Builds the pool without connecting: connections are made lazily (and `statement_timeout`
+/// is set on each), so a database that is briefly down at start does not abort the process.
+pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPool, StorageError> {
+    let statement_timeout_ms = settings.statement_timeout.as_millis();
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            diesel::sql_query(format!("SET statement_timeout = {statement_timeout_ms}"))
+                .execute(&mut conn)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::new_with_config(database_url, config);
+    Ok(bb8::Pool::builder()
+        .max_size(settings.max_connections)
+        .connection_timeout(settings.connect_timeout)
+        .idle_timeout(Some(settings.idle_timeout))
+        .max_lifetime(Some(settings.max_lifetime))
+        .build_unchecked(manager))
+}

@@ -1,0 +1,3 @@
+-- Reverts follows and blocks.
+DROP TABLE IF EXISTS blocks;
+DROP TABLE IF EXISTS follows;

@@ -1,0 +1,2 @@
+-- Reverts notifications.
+DROP TABLE IF EXISTS notifications;

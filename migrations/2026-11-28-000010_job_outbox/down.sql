@@ -1,0 +1,2 @@
+-- Reverts job_outbox (its index and comment go with it).
+DROP TABLE IF EXISTS job_outbox;
