@@ -1,1 +1,73 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy.
+
+// The task runner reads and sets environment variables and prints for people: that is its job.
+#![allow(clippy::disallowed_methods, clippy::print_stdout)]
+
+mod codegen;
+mod dev;
+mod migrate;
+mod seed;
+mod services_cmd;
+mod test_cmd;
+mod tidy;
+
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  dev                      services up, migrate, seed demo data, run ciel-api (combined) on HTTP_ADDR
+  test [-- <cargo test args>]
+                           services up once, the whole workspace's tests, services down
+  services up|down|status  throwaway Postgres, Redis, RabbitMQ and s3s-fs under target/ciel-services
+  migrate [--revert-all]   apply (or revert) the embedded migrations on DATABASE_URL
+  seed                     seed the demo world into DATABASE_URL
+  codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
+  tidy                     check dependency rules and module docs
+";
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    match args.first().map(String::as_str) {
+        Some("dev") => runtime()?.block_on(dev::run(&rest)),
+        Some("test") => test_cmd::run(&rest),
+        Some("services") => services_cmd::run(&rest),
+        Some("migrate") => runtime()?.block_on(migrate::run(&rest)),
+        Some("seed") => runtime()?.block_on(seed::run_cli()),
+        Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
+        Some("tidy") => tidy::run(&root()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other:?}\n\n{USAGE}"),
+    }
+}

@@ -3,6 +3,11 @@
 
 pub mod error;
 pub mod health;
+pub mod invites;
+pub mod moderation;
+pub mod password;
 
 pub use error::AppError;
 pub use health::{HealthReport, HealthService, Readiness};
+pub use invites::InviteService;
+pub use moderation::ModerationService;

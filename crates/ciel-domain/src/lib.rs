@@ -7,6 +7,8 @@
 #![warn(missing_docs)]
 
 pub mod ids;
+pub mod invites;
+pub mod moderation;
 pub mod pagination;
 pub mod ports;
 pub mod time;

@@ -32,9 +32,15 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(BODY_LIMIT_BYTES))
         .wrap(from_fn(edge))
         .wrap(Compress::default())
-        .route("/health", web::get().to(routes::health::health))
-        .route("/ready", web::get().to(routes::health::ready))
-        .route("/metrics", web::get().to(routes::metrics::metrics_admin))
+        // Resources (not bare routes) so that a known path with another method is a 405.
+        .service(web::resource("/health").get(routes::health::health))
+        .service(web::resource("/ready").get(routes::health::ready))
+        .service(web::resource("/metrics").get(routes::metrics::metrics_admin))
+        .service(
+            web::scope("/v1")
+                .service(web::resource("/admin/invites").post(routes::admin::create_admin_invite))
+                .service(web::resource("/moderation/audit").get(routes::admin::audit_log)),
+        )
         .default_service(web::to(routes::fallback::not_found))
 }
 
@@ -54,6 +60,6 @@ pub fn build_metrics_app(
     App::new()
         .app_data(web::Data::new(state))
         .wrap(from_fn(edge))
-        .route("/metrics", web::get().to(routes::metrics::metrics_open))
+        .service(web::resource("/metrics").get(routes::metrics::metrics_open))
         .default_service(web::to(routes::fallback::not_found))
 }

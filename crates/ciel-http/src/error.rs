@@ -62,6 +62,11 @@ impl ApiError {
         }
     }
 
+    /// The status as a number.
+    pub fn status_code_u16(&self) -> u16 {
+        self.status.as_u16()
+    }
+
     /// The client-facing message.
     pub fn message(&self) -> &str {
         &self.message

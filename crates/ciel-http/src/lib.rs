@@ -6,6 +6,7 @@
 //! here. [`build_app`] builds the whole application, so tests run exactly what production runs.
 
 mod app;
+pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod metrics;

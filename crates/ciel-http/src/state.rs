@@ -1,7 +1,7 @@
 //! What handlers and middleware share: the use-case services and the edge settings.
 
 use crate::metrics::HttpMetrics;
-use ciel_app::HealthService;
+use ciel_app::{HealthService, InviteService, ModerationService};
 use ipnet::IpNet;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -26,4 +26,8 @@ pub struct HttpState {
     pub health: HealthService,
     /// The Prometheus registry and HTTP metrics.
     pub metrics: HttpMetrics,
+    /// Invite codes.
+    pub invites: InviteService,
+    /// Reports, takedowns, audit log.
+    pub moderation: ModerationService,
 }

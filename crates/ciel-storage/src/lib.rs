@@ -4,10 +4,12 @@
 //! (run under a Postgres advisory lock so that many instances may start at once), and the
 //! database probe used by `/health` and `/ready`. SQL lives here and nowhere else.
 
+pub mod demo;
 pub mod error;
 pub mod migrations;
 pub mod pool;
 pub mod probe;
+pub mod repos;
 
 pub use error::StorageError;
 pub use migrations::{MigrationReport, expected_schema_version, revert_all, run_pending};

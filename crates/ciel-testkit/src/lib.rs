@@ -1,1 +1,17 @@
-//! placeholder
+//! Ciel's test kit: throwaway services, per-test databases, TestApp and port conformance suites.
+//!
+//! Tests get their services from the environment (`cargo xtask test` starts them once and exports
+//! their URLs). When a variable is absent — plain `cargo test` — the kit starts the service that
+//! test binary needs itself, once per process, and a watchdog stops it when the process exits.
+//! Each test gets its own database cloned from a migrated template, so tests run in parallel
+//! without sharing state.
+
+pub mod app;
+pub mod conformance;
+pub mod db;
+pub mod env;
+pub mod services;
+
+pub use app::TestApp;
+pub use db::TestDb;
+pub use env::{redis_url, service_var, unique_name};

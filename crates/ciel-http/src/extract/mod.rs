@@ -2,6 +2,10 @@
 //! (e.g. [`admin::AdminAuth`]) so that a route cannot forget it.
 
 pub mod admin;
+pub mod optional_json;
+pub mod page;
 pub mod rejections;
 
 pub use admin::AdminAuth;
+pub use optional_json::{JsonBody, OptionalJson};
+pub use page::PageParams;

@@ -28,6 +28,7 @@ pub fn json_rejection(err: &JsonPayloadError) -> ApiError {
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("invalid request body: {}", strip_position(e)),
         ),
+        // Also covers shape errors serde_json reports as syntax; `JsonBody` tells them apart.
         JsonPayloadError::Deserialize(e) => {
             ApiError::bad_request(format!("malformed JSON: {}", strip_position(e)))
         }

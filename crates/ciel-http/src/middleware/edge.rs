@@ -110,11 +110,11 @@ pub async fn edge(
                 .finish(),
         )
     } else {
-        let http_req = req.request().clone();
-        match next.call(req).instrument(span.clone()).await {
-            Ok(res) => ensure_json_error_body(res.map_into_boxed_body()),
-            Err(err) => ensure_json_error_body(ServiceResponse::from_err(err, http_req)),
-        }
+        // Handlers and extractors turn their errors into responses; only a middleware inside
+        // this one could return `Err`, and none does. (The request cannot be kept to build a
+        // response here: routing needs it unshared.)
+        let res = next.call(req).instrument(span.clone()).await?;
+        ensure_json_error_body(res.map_into_boxed_body())
     };
 
     let served_by = state

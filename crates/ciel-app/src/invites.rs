@@ -1,0 +1,147 @@
+//! Invite use cases (contract §2.3, §3.6).
+
+use crate::error::AppError;
+use chrono::Utc;
+use ciel_domain::invites::{
+    Invite, InviteType, MAX_ADMIN_DAYS_VALID, NewInvite, invite_code_from_entropy,
+    validate_days_valid,
+};
+use ciel_domain::ports::{InviteRepo, RepoError};
+use rand::RngCore;
+use std::sync::Arc;
+
+/// Collisions tolerated before giving up (contract §3.6).
+const CODE_ATTEMPTS: usize = 10;
+
+/// Creates and manages invite codes.
+#[derive(Clone)]
+pub struct InviteService {
+    repo: Arc<dyn InviteRepo>,
+}
+
+/// A fresh code from a cryptographically secure generator.
+fn fresh_code() -> String {
+    loop {
+        let mut entropy = [0u8; 32];
+        // ThreadRng is a CSPRNG (ChaCha12) reseeded from the operating system.
+        rand::rng().fill_bytes(&mut entropy);
+        if let Some(code) = invite_code_from_entropy(&entropy) {
+            return code;
+        }
+    }
+}
+
+impl InviteService {
+    /// A service over `repo`.
+    pub fn new(repo: Arc<dyn InviteRepo>) -> Self {
+        Self { repo }
+    }
+
+    /// `POST /admin/invites`: an admin code (no creator), valid `days_valid` days (1–365,
+    /// default 7).
+    pub async fn create_admin_invite(&self, days_valid: Option<i64>) -> Result<Invite, AppError> {
+        let days =
+            validate_days_valid(days_valid, MAX_ADMIN_DAYS_VALID).map_err(AppError::Invalid)?;
+        self.insert_with_fresh_code(None, InviteType::Admin, days)
+            .await
+    }
+
+    async fn insert_with_fresh_code(
+        &self,
+        created_by: Option<ciel_domain::UserId>,
+        invite_type: InviteType,
+        days: i64,
+    ) -> Result<Invite, AppError> {
+        for _ in 0..CODE_ATTEMPTS {
+            let invite = NewInvite {
+                code: fresh_code(),
+                created_by,
+                invite_type,
+                expires_at: Utc::now() + chrono::Duration::days(days),
+            };
+            match self.repo.insert(&invite).await {
+                Ok(stored) => return Ok(stored),
+                Err(RepoError::Conflict(_)) => continue,
+                Err(err) => return Err(AppError::internal(err)),
+            }
+        }
+        Err(AppError::internal(
+            "could not generate a unique invite code",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use std::sync::Mutex;
+
+    /// Rejects the first `collisions` inserts as duplicates, then stores.
+    struct FlakyRepo {
+        collisions: Mutex<usize>,
+        stored: Mutex<Vec<NewInvite>>,
+    }
+
+    #[async_trait]
+    impl InviteRepo for FlakyRepo {
+        async fn insert(&self, invite: &NewInvite) -> Result<Invite, RepoError> {
+            let mut left = self.collisions.lock().unwrap();
+            if *left > 0 {
+                *left -= 1;
+                return Err(RepoError::Conflict("invite_codes_pkey".into()));
+            }
+            self.stored.lock().unwrap().push(invite.clone());
+            Ok(Invite {
+                code: invite.code.clone(),
+                created_by: invite.created_by,
+                used_by: None,
+                created_at: Utc::now(),
+                used_at: None,
+                expires_at: invite.expires_at,
+                is_valid: true,
+                invite_type: invite.invite_type,
+                use_count: 0,
+                max_uses: 1,
+            })
+        }
+    }
+
+    fn service(collisions: usize) -> (InviteService, Arc<FlakyRepo>) {
+        let repo = Arc::new(FlakyRepo {
+            collisions: Mutex::new(collisions),
+            stored: Mutex::new(Vec::new()),
+        });
+        (InviteService::new(repo.clone()), repo)
+    }
+
+    #[tokio::test]
+    async fn admin_invites_have_no_creator_and_the_requested_lifetime() {
+        let (svc, repo) = service(0);
+        let invite = svc.create_admin_invite(Some(30)).await.unwrap();
+        assert_eq!(invite.invite_type, InviteType::Admin);
+        assert!(invite.created_by.is_none());
+        assert!(ciel_domain::invites::is_well_formed_code(&invite.code));
+        let days = (invite.expires_at - Utc::now()).num_hours();
+        assert!((30 * 24 - 1..=30 * 24).contains(&days), "{days}");
+        assert_eq!(repo.stored.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn out_of_range_days_are_rejected() {
+        let (svc, _) = service(0);
+        let err = svc.create_admin_invite(Some(366)).await.unwrap_err();
+        assert!(matches!(err, AppError::Invalid(m) if m == "days_valid must be between 1 and 365"));
+    }
+
+    #[tokio::test]
+    async fn collisions_are_retried_up_to_ten_times() {
+        let (svc, _) = service(9);
+        assert!(svc.create_admin_invite(None).await.is_ok());
+        let (svc, _) = service(10);
+        assert!(matches!(
+            svc.create_admin_invite(None).await,
+            Err(AppError::Internal(_))
+        ));
+    }
+}

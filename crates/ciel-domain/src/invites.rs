@@ -1,0 +1,157 @@
+//! Invite rules (contract §3.6) that need no I/O: the code format.
+
+/// Length of an invite code.
+pub const INVITE_CODE_LEN: usize = 12;
+const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// Builds a 12-character `A–Z0–9` code from random bytes (supply them from a CSPRNG; 32 bytes
+/// are plenty). Uses rejection sampling so every character is equally likely; `None` when the
+/// bytes ran out first (ask again with more).
+pub fn invite_code_from_entropy(entropy: &[u8]) -> Option<String> {
+    // 252 = 7 × 36: bytes at or above it would bias the modulo.
+    let code: String = entropy
+        .iter()
+        .filter(|b| **b < 252)
+        .take(INVITE_CODE_LEN)
+        .map(|b| ALPHABET[usize::from(*b % 36)] as char)
+        .collect();
+    (code.len() == INVITE_CODE_LEN).then_some(code)
+}
+
+/// Whether `code` has the shape of an invite code.
+pub fn is_well_formed_code(code: &str) -> bool {
+    code.len() == INVITE_CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_twelve_uppercase_alphanumerics() {
+        let entropy: Vec<u8> = (0..=255).collect();
+        let code = invite_code_from_entropy(&entropy).unwrap();
+        assert_eq!(code, "ABCDEFGHIJKL");
+        assert!(is_well_formed_code(&code));
+        assert!(!is_well_formed_code("abcdefghijkl"));
+        assert!(!is_well_formed_code("ABC"));
+    }
+
+    #[test]
+    fn biased_bytes_are_skipped_and_shortage_is_reported() {
+        let mut entropy = vec![255u8, 252, 253];
+        entropy.extend(std::iter::repeat_n(35u8, 12));
+        assert_eq!(invite_code_from_entropy(&entropy).unwrap(), "999999999999");
+        assert_eq!(invite_code_from_entropy(&[1, 2, 3]), None);
+    }
+}
+
+/// Who may create an invite and what it is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteType {
+    /// Created by a user, counted against their quota.
+    Standard,
+    /// Created by an operator; has no creator.
+    Admin,
+    /// Reserved.
+    Beta,
+}
+
+impl InviteType {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Admin => "admin",
+            Self::Beta => "beta",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "standard" => Self::Standard,
+            "admin" => Self::Admin,
+            "beta" => Self::Beta,
+            _ => return None,
+        })
+    }
+}
+
+/// An invite code and its state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invite {
+    /// The code (primary key).
+    pub code: String,
+    /// The creating user; `None` for admin codes.
+    pub created_by: Option<crate::UserId>,
+    /// Who used it.
+    pub used_by: Option<crate::UserId>,
+    /// When it was created.
+    pub created_at: crate::time::Timestamp,
+    /// When it was used.
+    pub used_at: Option<crate::time::Timestamp>,
+    /// When it stops being accepted.
+    pub expires_at: crate::time::Timestamp,
+    /// False once revoked or used up.
+    pub is_valid: bool,
+    /// Its type.
+    pub invite_type: InviteType,
+    /// Times used.
+    pub use_count: i32,
+    /// Times it may be used.
+    pub max_uses: i32,
+}
+
+/// A new invite to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewInvite {
+    /// The code.
+    pub code: String,
+    /// The creating user; `None` for admin codes.
+    pub created_by: Option<crate::UserId>,
+    /// Its type.
+    pub invite_type: InviteType,
+    /// When it expires.
+    pub expires_at: crate::time::Timestamp,
+}
+
+/// Days an invite stays valid when the creator does not say.
+pub const DEFAULT_DAYS_VALID: i64 = 7;
+/// Longest validity a user may choose.
+pub const MAX_USER_DAYS_VALID: i64 = 30;
+/// Longest validity an admin may choose.
+pub const MAX_ADMIN_DAYS_VALID: i64 = 365;
+
+/// Validates `days_valid` against `1..=max` (default 7), with the contract's message.
+pub fn validate_days_valid(days: Option<i64>, max: i64) -> Result<i64, String> {
+    let days = days.unwrap_or(DEFAULT_DAYS_VALID);
+    if (1..=max).contains(&days) {
+        Ok(days)
+    } else {
+        Err(format!("days_valid must be between 1 and {max}"))
+    }
+}
+
+#[cfg(test)]
+mod validity_tests {
+    use super::*;
+
+    #[test]
+    fn days_valid_bounds() {
+        assert_eq!(validate_days_valid(None, MAX_ADMIN_DAYS_VALID), Ok(7));
+        assert_eq!(
+            validate_days_valid(Some(365), MAX_ADMIN_DAYS_VALID),
+            Ok(365)
+        );
+        assert_eq!(
+            validate_days_valid(Some(366), MAX_ADMIN_DAYS_VALID).unwrap_err(),
+            "days_valid must be between 1 and 365"
+        );
+        assert_eq!(
+            validate_days_valid(Some(0), MAX_USER_DAYS_VALID).unwrap_err(),
+            "days_valid must be between 1 and 30"
+        );
+        assert_eq!(validate_days_valid(Some(30), MAX_USER_DAYS_VALID), Ok(30));
+    }
+}

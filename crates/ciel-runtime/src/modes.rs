@@ -1,0 +1,108 @@
+//! One entry point per binary: checks that the binary serves the configured `APP_MODE`, then
+//! runs that mode until SIGINT/SIGTERM and shuts down gracefully.
+
+use crate::config::{AppMode, Config};
+use crate::shutdown::signal_received;
+use crate::wiring::{self, WiringError};
+
+/// Which binary is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binary {
+    /// `ciel-api`: modes `api` and `combined`.
+    Api,
+    /// `ciel-worker`: mode `worker`.
+    Worker,
+    /// `ciel-lambda`: mode `serverless-worker`.
+    Lambda,
+}
+
+impl Binary {
+    /// The binary's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Api => "ciel-api",
+            Self::Worker => "ciel-worker",
+            Self::Lambda => "ciel-lambda",
+        }
+    }
+
+    /// Whether this binary serves `mode`.
+    pub fn serves(self, mode: AppMode) -> bool {
+        matches!(
+            (self, mode),
+            (Self::Api, AppMode::Api | AppMode::Combined)
+                | (Self::Worker, AppMode::Worker)
+                | (Self::Lambda, AppMode::ServerlessWorker)
+        )
+    }
+}
+
+/// Why a process mode stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// `APP_MODE` names a mode another binary serves.
+    #[error(
+        "{binary} does not serve APP_MODE={mode}; run {right} instead (or set APP_MODE to a mode {binary} serves)"
+    )]
+    WrongBinary {
+        /// This binary.
+        binary: &'static str,
+        /// The configured mode.
+        mode: AppMode,
+        /// The binary that serves it.
+        right: &'static str,
+    },
+    /// Wiring failed.
+    #[error(transparent)]
+    Wiring(#[from] WiringError),
+}
+
+/// Runs `binary` in the configured mode until a shutdown signal.
+pub async fn run(binary: Binary, config: Config) -> Result<(), RunError> {
+    if !binary.serves(config.mode) {
+        return Err(RunError::WrongBinary {
+            binary: binary.name(),
+            mode: config.mode,
+            right: config.mode.binary(),
+        });
+    }
+    if config.has_all_zero_paseto_key() {
+        tracing::warn!("a PASETO key is all zeros: tokens can be forged; set real random keys");
+    }
+    match config.mode {
+        AppMode::Api | AppMode::Combined => run_api(&config).await,
+        AppMode::Worker => run_worker(&config).await,
+        AppMode::ServerlessWorker => run_lambda(&config).await,
+    }
+}
+
+async fn run_api(config: &Config) -> Result<(), RunError> {
+    let parts = wiring::build_api(config).await?;
+    let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)?;
+    tracing::info!(
+        mode = %config.mode,
+        addr = %server.addr,
+        metrics_addr = ?server.metrics_addr,
+        "ciel-api listening"
+    );
+    signal_received().await;
+    server.stop().await;
+    tracing::info!("ciel-api stopped");
+    Ok(())
+}
+
+async fn run_worker(config: &Config) -> Result<(), RunError> {
+    let _pool = wiring::connect_database(&config.database).await?;
+    tracing::info!("ciel-worker connected to the database; waiting for jobs");
+    signal_received().await;
+    tracing::info!("ciel-worker stopped");
+    Ok(())
+}
+
+async fn run_lambda(config: &Config) -> Result<(), RunError> {
+    let _pool = wiring::connect_database(&config.database).await?;
+    tracing::info!(addr = %config.http_addr, "ciel-lambda ready");
+    signal_received().await;
+    tracing::info!("ciel-lambda stopped");
+    Ok(())
+}

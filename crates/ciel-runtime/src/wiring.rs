@@ -1,0 +1,213 @@
+//! The composition root: builds adapters from configuration and hands them to the use cases and
+//! the HTTP layer. Nothing else in the workspace chooses an adapter.
+
+use crate::config::{Config, DatabaseConfig};
+use crate::metrics::{PoolCollector, ProcessMetrics};
+use actix_web::HttpServer;
+use actix_web::dev::ServerHandle;
+use ciel_app::{HealthService, InviteService, ModerationService};
+use ciel_cache::RedisCache;
+use ciel_http::{HttpMetrics, HttpSettings, HttpState, build_app, build_metrics_app};
+use ciel_storage::repos::{PgInviteRepo, PgModerationRepo};
+use ciel_storage::{PgPool, PgProbe, PoolSettings, connect_pool};
+use prometheus::Registry;
+use secrecy::ExposeSecret;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Attempts to reach the database at start, and the pause between them (contract §5).
+const DB_START_ATTEMPTS: u32 = 10;
+const DB_START_PAUSE: Duration = Duration::from_secs(2);
+/// How long in-flight requests get at shutdown.
+const HTTP_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Wiring failed; the message says which dependency and what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    /// The database stayed unreachable.
+    #[error(
+        "database unreachable after {attempts} attempts ({cause}); check DATABASE_URL and that Postgres is running"
+    )]
+    Database {
+        /// Attempts made.
+        attempts: u32,
+        /// The last error.
+        cause: String,
+    },
+    /// Migrations failed.
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+    /// An adapter could not be configured.
+    #[error("{0}")]
+    Adapter(String),
+    /// A listen socket could not be bound.
+    #[error(
+        "cannot listen on {addr}: {cause}; is another process using it? (set HTTP_ADDR / METRICS_ADDR)"
+    )]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        cause: String,
+    },
+}
+
+/// Pool settings from the `DB_*` variables.
+pub fn pool_settings(db: &DatabaseConfig) -> PoolSettings {
+    PoolSettings {
+        max_connections: db.max_connections,
+        connect_timeout: db.connect_timeout,
+        idle_timeout: db.idle_timeout,
+        max_lifetime: db.max_lifetime,
+        statement_timeout: db.statement_timeout,
+    }
+}
+
+/// Builds the pool and waits until Postgres answers (up to 10 attempts, 2 s apart); runs
+/// pending migrations first when `MIGRATE_ON_START=true`.
+pub async fn connect_database(db: &DatabaseConfig) -> Result<PgPool, WiringError> {
+    let url = db.url.expose_secret();
+    let pool =
+        connect_pool(url, &pool_settings(db)).map_err(|e| WiringError::Adapter(e.to_string()))?;
+    let probe = PgProbe::new(pool.clone());
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match ciel_domain::ports::DatabaseProbe::ping(&probe).await {
+            Ok(()) => break,
+            Err(err) if attempt >= DB_START_ATTEMPTS => {
+                return Err(WiringError::Database {
+                    attempts: attempt,
+                    cause: err.to_string(),
+                });
+            }
+            Err(err) => {
+                tracing::warn!(attempt, error = %err, "database not reachable yet; retrying in 2 s");
+                tokio::time::sleep(DB_START_PAUSE).await;
+            }
+        }
+    }
+    if db.migrate_on_start {
+        let report = ciel_storage::run_pending(url)
+            .await
+            .map_err(|e| WiringError::Migrations(e.to_string()))?;
+        tracing::info!(applied = ?report.versions, "migrations up to date");
+    }
+    Ok(pool)
+}
+
+/// Everything the API process serves with.
+pub struct ApiParts {
+    /// Shared HTTP state.
+    pub state: HttpState,
+    /// The database pool.
+    pub pool: PgPool,
+    /// Background-loop counters.
+    pub process_metrics: ProcessMetrics,
+}
+
+/// Builds the API's adapters and services from configuration.
+pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
+    let pool = connect_database(&config.database).await?;
+    let cache = RedisCache::connect_lazy(config.redis_url.expose_secret(), "")
+        .map_err(|e| WiringError::Adapter(e.to_string()))?;
+
+    let registry = Registry::new();
+    let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
+    let http_metrics =
+        HttpMetrics::register(registry.clone()).map_err(|e| WiringError::Adapter(e.to_string()))?;
+    let process_metrics = ProcessMetrics::register(&registry).map_err(adapter)?;
+    registry
+        .register(Box::new(
+            PoolCollector::new(pool.clone(), config.database.max_connections).map_err(adapter)?,
+        ))
+        .map_err(adapter)?;
+
+    let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), Some(Arc::new(cache)));
+    let state = HttpState {
+        settings: Arc::new(HttpSettings {
+            served_by: config.served_by.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+            admin_token: config.auth.admin_token.clone(),
+        }),
+        health,
+        metrics: http_metrics,
+        invites: InviteService::new(Arc::new(PgInviteRepo::new(pool.clone()))),
+        moderation: ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone()))),
+    };
+    Ok(ApiParts {
+        state,
+        pool,
+        process_metrics,
+    })
+}
+
+/// A running HTTP server (API plus, optionally, the private metrics listener).
+pub struct RunningApi {
+    /// Where the API listens (useful when bound to port 0).
+    pub addr: SocketAddr,
+    /// Where the metrics listener listens, if configured.
+    pub metrics_addr: Option<SocketAddr>,
+    handles: Vec<ServerHandle>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningApi {
+    /// Stops accepting connections and lets in-flight requests finish (10 s at most).
+    pub async fn stop(self) {
+        for handle in &self.handles {
+            handle.stop(true).await;
+        }
+        for task in self.tasks {
+            if let Ok(Err(err)) = task.await {
+                tracing::warn!(error = %err, "HTTP server ended with an error");
+            }
+        }
+    }
+}
+
+fn bind_error(addr: SocketAddr) -> impl Fn(std::io::Error) -> WiringError {
+    move |e| WiringError::Bind {
+        addr,
+        cause: e.to_string(),
+    }
+}
+
+/// Binds and starts the API (and the metrics listener when `metrics_addr` is set).
+pub fn serve_api(
+    state: HttpState,
+    http_addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
+) -> Result<RunningApi, WiringError> {
+    let api_state = state.clone();
+    let server = HttpServer::new(move || build_app(api_state.clone()))
+        .disable_signals()
+        .shutdown_timeout(HTTP_SHUTDOWN_GRACE.as_secs())
+        .bind(http_addr)
+        .map_err(bind_error(http_addr))?;
+    let addr = server.addrs().first().copied().unwrap_or(http_addr);
+    let server = server.run();
+    let mut handles = vec![server.handle()];
+    let mut tasks = vec![tokio::spawn(server)];
+
+    let mut bound_metrics = None;
+    if let Some(maddr) = metrics_addr {
+        let metrics_server = HttpServer::new(move || build_metrics_app(state.clone()))
+            .disable_signals()
+            .workers(1)
+            .shutdown_timeout(2)
+            .bind(maddr)
+            .map_err(bind_error(maddr))?;
+        bound_metrics = metrics_server.addrs().first().copied();
+        let metrics_server = metrics_server.run();
+        handles.push(metrics_server.handle());
+        tasks.push(tokio::spawn(metrics_server));
+    }
+    Ok(RunningApi {
+        addr,
+        metrics_addr: bound_metrics,
+        handles,
+        tasks,
+    })
+}

@@ -1,0 +1,19 @@
+//! Translation of diesel and pool errors into the domain's `RepoError`.
+
+use ciel_domain::ports::RepoError;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// A query error as the port reports it: unique violations name their constraint.
+pub(crate) fn repo_error(err: DieselError) -> RepoError {
+    match err {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            RepoError::Conflict(info.constraint_name().unwrap_or("unique").to_owned())
+        }
+        other => RepoError::Unavailable(other.to_string()),
+    }
+}
+
+/// A pool error as the port reports it.
+pub(crate) fn pool_error<E: std::fmt::Display>(err: E) -> RepoError {
+    RepoError::Unavailable(format!("database pool: {err}"))
+}

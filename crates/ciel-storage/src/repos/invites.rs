@@ -1,0 +1,78 @@
+//! `InviteRepo` on Postgres.
+
+use super::errors::{pool_error, repo_error};
+use crate::pool::PgPool;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use ciel_domain::UserId;
+use ciel_domain::invites::{Invite, InviteType, NewInvite};
+use ciel_domain::ports::{InviteRepo, RepoError};
+use ciel_schema::invite_codes;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+/// Invite codes in `invite_codes`.
+#[derive(Clone)]
+pub struct PgInviteRepo {
+    pool: PgPool,
+}
+
+impl PgInviteRepo {
+    /// A repository over `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = invite_codes, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct InviteRow {
+    code: String,
+    created_by: Option<Uuid>,
+    used_by: Option<Uuid>,
+    used_at: Option<DateTime<Utc>>,
+    expires_at: DateTime<Utc>,
+    is_valid: bool,
+    invite_type: String,
+    max_uses: i32,
+    use_count: i32,
+    created_at: DateTime<Utc>,
+}
+
+impl InviteRow {
+    pub(crate) fn into_domain(self) -> Invite {
+        Invite {
+            code: self.code,
+            created_by: self.created_by.map(UserId::from),
+            used_by: self.used_by.map(UserId::from),
+            created_at: self.created_at,
+            used_at: self.used_at,
+            expires_at: self.expires_at,
+            is_valid: self.is_valid,
+            // Unknown stored types read as standard (the column is free text).
+            invite_type: InviteType::parse(&self.invite_type).unwrap_or(InviteType::Standard),
+            use_count: self.use_count,
+            max_uses: self.max_uses,
+        }
+    }
+}
+
+#[async_trait]
+impl InviteRepo for PgInviteRepo {
+    async fn insert(&self, invite: &NewInvite) -> Result<Invite, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        diesel::insert_into(invite_codes::table)
+            .values((
+                invite_codes::code.eq(&invite.code),
+                invite_codes::created_by.eq(invite.created_by.map(|u| u.as_uuid())),
+                invite_codes::invite_type.eq(invite.invite_type.as_str()),
+                invite_codes::expires_at.eq(invite.expires_at),
+            ))
+            .returning(InviteRow::as_returning())
+            .get_result(&mut conn)
+            .await
+            .map(InviteRow::into_domain)
+            .map_err(repo_error)
+    }
+}

@@ -1,0 +1,179 @@
+//! Throwaway RabbitMQ node `ciel<PORT>@localhost` with the management plugin, all state under `DIR/rabbitmq`.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use super::install;
+use super::lifecycle::Ctx;
+use super::ports::{PortPool, http_answers, port_open};
+use super::process::{chown_to, run_capture, run_logged, wait_until};
+
+pub(crate) struct RabbitMq {
+    amqp_port: u16,
+    dist_port: u16,
+    mgmt_port: u16,
+    server: PathBuf,
+    ctl: PathBuf,
+}
+
+impl RabbitMq {
+    pub(crate) fn plan(ctx: &Ctx, ports: &mut PortPool) -> Result<Self> {
+        let hint = "run `cargo xtask services up` as root (it installs rabbitmq-server) \
+                    or `apt-get install rabbitmq-server`";
+        let server = install::rabbitmq_server()
+            .with_context(|| format!("rabbitmq-server not found; {hint}"))?;
+        let ctl =
+            install::rabbitmqctl().with_context(|| format!("rabbitmqctl not found; {hint}"))?;
+        if !ctx.root && !runs_as_rabbitmq() {
+            bail!(
+                "Debian's rabbitmq-server only runs as root or as user `rabbitmq`; run this as root, \
+                 or start a broker yourself and export AMQP_URL (and RABBITMQ_MGMT_URL)"
+            );
+        }
+        Ok(RabbitMq {
+            amqp_port: ports.take()?,
+            dist_port: ports.take()?,
+            mgmt_port: ports.take()?,
+            server,
+            ctl,
+        })
+    }
+
+    fn node(&self) -> String {
+        format!("ciel{}@localhost", self.amqp_port)
+    }
+
+    fn pid_file(ctx: &Ctx) -> PathBuf {
+        base(ctx).join("rabbit.pid")
+    }
+
+    /// The RABBITMQ_* variables for the server and CLI commands (set on the child, never on us).
+    fn envs(&self, ctx: &Ctx) -> Vec<(&'static str, std::ffi::OsString)> {
+        let b = base(ctx);
+        vec![
+            ("RABBITMQ_NODENAME", self.node().into()),
+            ("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1".into()),
+            ("RABBITMQ_NODE_PORT", self.amqp_port.to_string().into()),
+            ("RABBITMQ_DIST_PORT", self.dist_port.to_string().into()),
+            ("RABBITMQ_CONFIG_FILE", b.join("rabbitmq.conf").into()),
+            (
+                "RABBITMQ_ENABLED_PLUGINS_FILE",
+                b.join("enabled_plugins").into(),
+            ),
+            ("RABBITMQ_MNESIA_BASE", b.join("mnesia").into()),
+            ("RABBITMQ_LOG_BASE", b.join("log").into()),
+            ("RABBITMQ_PID_FILE", Self::pid_file(ctx).into()),
+        ]
+    }
+
+    pub(crate) fn log_files(&self, ctx: &Ctx) -> Vec<PathBuf> {
+        let b = base(ctx);
+        vec![
+            b.join("rabbitmq-server.out"),
+            b.join("rabbitmqctl-wait.out"),
+            b.join("log").join(format!("{}.log", self.node())),
+        ]
+    }
+
+    pub(crate) fn start(&self, ctx: &Ctx) -> Result<Vec<(String, String)>> {
+        let b = base(ctx);
+        std::fs::create_dir_all(b.join("log"))?;
+        std::fs::create_dir_all(b.join("mnesia"))?;
+        std::fs::write(
+            b.join("rabbitmq.conf"),
+            format!(
+                "listeners.tcp.1 = 127.0.0.1:{}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {}\n",
+                self.amqp_port, self.mgmt_port
+            ),
+        )?;
+        std::fs::write(b.join("enabled_plugins"), "[rabbitmq_management].\n")?;
+        // Create the launcher logs now so that the chown below covers them too.
+        for f in ["rabbitmq-server.out", "rabbitmqctl-wait.out"] {
+            std::fs::write(b.join(f), "")?;
+        }
+        if ctx.root {
+            // Debian's wrappers re-run themselves as `rabbitmq` via su; it must own the node's files.
+            chown_to("rabbitmq", &b)?;
+        }
+
+        let mut server = Command::new(&self.server);
+        server.arg("-detached").envs(self.envs(ctx));
+        std::os::unix::process::CommandExt::process_group(&mut server, 0);
+        run_logged(
+            &mut server,
+            &b.join("rabbitmq-server.out"),
+            Duration::from_secs(60),
+            "rabbitmq-server -detached",
+        )?;
+
+        // `wait` (unlike await_startup) also copes with a node not yet registered with epmd.
+        let node = self.node();
+        let pid_file = Self::pid_file(ctx);
+        let mut wait = Command::new(&self.ctl);
+        wait.args(["-q", "-n", &node, "wait"])
+            .arg(&pid_file)
+            .args(["--timeout", "60"])
+            .envs(self.envs(ctx));
+        std::os::unix::process::CommandExt::process_group(&mut wait, 0);
+        run_logged(
+            &mut wait,
+            &b.join("rabbitmqctl-wait.out"),
+            Duration::from_secs(90),
+            &format!("rabbitmqctl wait (node {node})"),
+        )?;
+
+        let (amqp, mgmt) = (self.amqp_port, self.mgmt_port);
+        if !wait_until(Duration::from_secs(15), Duration::from_millis(50), || {
+            port_open(amqp)
+        }) {
+            bail!(
+                "RabbitMQ node {node} booted but its AMQP port {amqp} does not accept connections"
+            );
+        }
+        if !wait_until(Duration::from_secs(15), Duration::from_millis(50), || {
+            http_answers(mgmt)
+        }) {
+            bail!(
+                "RabbitMQ node {node} booted but its management API on port {mgmt} does not answer"
+            );
+        }
+        Ok(vec![
+            (
+                "AMQP_URL".into(),
+                format!("amqp://guest:guest@127.0.0.1:{amqp}/%2f"),
+            ),
+            (
+                "RABBITMQ_MGMT_URL".into(),
+                format!("http://127.0.0.1:{mgmt}"),
+            ),
+            ("RABBITMQ_NODENAME".into(), node),
+        ])
+    }
+
+    /// down.sh lines: SIGKILL (a graceful stop takes 7–8 s). epmd is left running on purpose: other
+    /// nodes (another test binary's) may be registering with it right now.
+    pub(crate) fn down_sh(&self) -> String {
+        format!(
+            "# rabbitmq (node {}, amqp {}, mgmt {})\nstop_pid \"$D/rabbitmq/rabbit.pid\" KILL beam\n",
+            self.node(),
+            self.amqp_port,
+            self.mgmt_port
+        )
+    }
+}
+
+fn base(ctx: &Ctx) -> PathBuf {
+    ctx.dir.join("rabbitmq")
+}
+
+/// Whether our effective user is `rabbitmq` (the only non-root user the Debian wrappers accept).
+fn runs_as_rabbitmq() -> bool {
+    let id = |args: &[&str]| run_capture(Command::new("id").args(args), "id").ok();
+    match (id(&["-u"]), id(&["-u", "rabbitmq"])) {
+        (Some(me), Some(rabbit)) => me.trim() == rabbit.trim(),
+        _ => false,
+    }
+}
