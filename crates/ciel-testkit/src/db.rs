@@ -153,13 +153,12 @@ impl TestDb {
         &self.name
     }
 
-    /// Runs SQL (fixtures) against this database; panics with the error on failure.
-    pub async fn execute(&self, sql: &str) {
+    /// Runs SQL (fixtures; several statements allowed) against this database; panics with the error on failure.
+    pub async fn run_sql(&self, sql: &str) {
         let mut conn = AsyncPgConnection::establish(&self.url)
             .await
             .unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name));
-        diesel::sql_query(sql)
-            .execute(&mut conn)
+        diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, sql)
             .await
             .unwrap_or_else(|e| panic!("fixture SQL failed: {e}\n{sql}"));
     }

@@ -202,7 +202,7 @@ async fn audit_log_pages_newest_first_without_losing_items() {
 
     // Five actions, two of them sharing a timestamp (the id breaks the tie).
     app.db
-        .execute(
+        .run_sql(
             "INSERT INTO moderation_actions (id, target_type, target_id, reason, created_at) VALUES \
              ('00000000-0000-4000-8000-000000000001', 'post', uuid_generate_v4(), 'a', '2024-01-01T00:00:01Z'), \
              ('00000000-0000-4000-8000-000000000002', 'post', uuid_generate_v4(), NULL, '2024-01-01T00:00:02Z'), \

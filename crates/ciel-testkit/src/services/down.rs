@@ -6,6 +6,10 @@ use anyhow::{Context, Result};
 
 use super::process::{path_str, sh_quote};
 
+/// Set (to the state directory) in the environment of every daemon a start spawns, so down.sh can
+/// find daemons that were started but had not written their pid file yet.
+pub(crate) const MARKER_VAR: &str = "CIEL_SERVICES_DIR";
+
 /// Shell functions shared by every service section.
 ///
 /// `stop_pid PIDFILE SIGNAL PATTERN` signals the pid in PIDFILE only while that pid still runs a
@@ -27,8 +31,24 @@ still_running() {
 }
 "#;
 
-/// Waits up to 5 s for the signalled processes, SIGKILLs leftovers, waits 2 s more, then removes DIR.
-const EPILOGUE: &str = r#"i=0
+/// Sweeps up daemons that no pid file names yet (a start interrupted half-way, e.g. by Ctrl-C): they
+/// carry `CIEL_SERVICES_DIR=DIR` in their environment (see [`MARKER_VAR`]); only the daemon
+/// executables are matched, so the shared epmd (which inherits the variable from RabbitMQ) stays.
+/// Then waits up to 5 s for every signalled process, SIGKILLs leftovers, waits 2 s more, and
+/// removes DIR.
+const EPILOGUE: &str = r#"for f in /proc/[0-9]*; do
+  { read -r c <"$f/comm"; } 2>/dev/null || continue
+  case $c in
+    postgres) s=QUIT ;;
+    beam.smp) s=KILL ;;
+    redis-server | s3s-fs) s=TERM ;;
+    *) continue ;;
+  esac
+  grep -qzxF -- "CIEL_SERVICES_DIR=$D" "$f/environ" 2>/dev/null || continue
+  p=${f#/proc/}
+  kill "-$s" "$p" 2>/dev/null && pids="$pids $p:$c"
+done
+i=0
 while still_running && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 if still_running; then
   for e in $pids; do alive "${e%%:*}" "${e#*:}" && kill -KILL "${e%%:*}" 2>/dev/null; done

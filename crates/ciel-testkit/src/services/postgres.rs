@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::down::MARKER_VAR;
 use super::install;
 use super::lifecycle::Ctx;
 use super::ports::PortPool;
@@ -122,7 +123,8 @@ impl Postgres {
             .arg(&data)
             .arg("-l")
             .arg(b.join("pg.log"))
-            .args(["-w", "-t", "60", "-o", &opts, "start"]);
+            .args(["-w", "-t", "60", "-o", &opts, "start"])
+            .env(MARKER_VAR, &ctx.dir);
         // The postmaster must outlive us: keep it out of our process group.
         std::os::unix::process::CommandExt::process_group(&mut pg_ctl, 0);
         run_logged(

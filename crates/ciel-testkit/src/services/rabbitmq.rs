@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::down::MARKER_VAR;
 use super::install;
 use super::lifecycle::Ctx;
 use super::ports::{PortPool, http_answers, port_open};
@@ -100,7 +101,10 @@ impl RabbitMq {
         }
 
         let mut server = Command::new(&self.server);
-        server.arg("-detached").envs(self.envs(ctx));
+        server
+            .arg("-detached")
+            .envs(self.envs(ctx))
+            .env(MARKER_VAR, &ctx.dir);
         std::os::unix::process::CommandExt::process_group(&mut server, 0);
         run_logged(
             &mut server,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::down::MARKER_VAR;
 use super::install;
 use super::lifecycle::Ctx;
 use super::ports::{PortPool, redis_pong};
@@ -47,7 +48,8 @@ impl Redis {
             .arg("--pidfile")
             .arg(b.join("redis.pid"))
             .arg("--logfile")
-            .arg(b.join("redis.log"));
+            .arg(b.join("redis.log"))
+            .env(MARKER_VAR, &ctx.dir);
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         // With --daemonize the launcher returns as soon as it has forked.
         run_logged(

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use super::down::MARKER_VAR;
 use super::install;
 use super::lifecycle::Ctx;
 use super::ports::{PortPool, http_answers};
@@ -46,6 +47,7 @@ impl S3 {
         cmd.args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
             .arg(&data)
+            .env(MARKER_VAR, &ctx.dir)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);

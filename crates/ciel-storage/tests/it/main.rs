@@ -1,0 +1,4 @@
+//! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
+
+mod migrations;
+mod repos;
