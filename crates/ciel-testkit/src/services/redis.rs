@@ -43,6 +43,9 @@ impl Redis {
         let mut cmd = Command::new(&self.bin);
         cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--daemonize", "yes", "--save", "", "--appendonly", "no"])
+            // Keep argv and environ readable in /proc (the title rewrite overwrites both), so
+            // down.sh can recognise the daemon by CIEL_SERVICES_DIR before its pid file exists.
+            .args(["--set-proc-title", "no"])
             .arg("--dir")
             .arg(&b)
             .arg("--pidfile")
