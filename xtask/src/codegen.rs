@@ -291,7 +291,10 @@ mod tests {
         let enums = vec!["post_visibility".to_owned()];
         assert_eq!(sql_type("uuid", &enums).unwrap(), "Uuid");
         assert_eq!(sql_type("_uuid", &enums).unwrap(), "Array<Uuid>");
-        assert_eq!(sql_type("post_visibility", &enums).unwrap(), "PostVisibility");
+        assert_eq!(
+            sql_type("post_visibility", &enums).unwrap(),
+            "PostVisibility"
+        );
         assert!(sql_type("tsvector", &enums).is_err());
     }
 }

@@ -22,9 +22,9 @@ pub fn run(extra: &[&str]) -> Result<()> {
     let dir = crate::root().join(format!("target/ciel-test-services-{}", std::process::id()));
     services::ensure_installed(&ServiceKind::ALL, &crate::root().join("target"))?;
     let up = Instant::now();
-    let env = services::start(&dir, &ServiceKind::ALL)?;
-    // If this process dies (Ctrl-C, kill), the watchdog stops the services.
+    // If this process dies (Ctrl-C, kill), even while services boot, the watchdog stops them.
     services::spawn_watchdog(&dir, std::process::id())?;
+    let env = services::start(&dir, &ServiceKind::ALL)?;
     let services_secs = up.elapsed().as_secs_f64();
     eprintln!("xtask test: services up in {services_secs:.1} s");
 

@@ -50,12 +50,14 @@ pub fn service_var(kind: ServiceKind, var: &str) -> String {
 }
 
 fn start_for_this_process(kind: ServiceKind) -> ServiceEnv {
-    let root = workspace_root();
-    let base = root.join("target/ciel-test-services");
-    let dir = base.join(format!("{}-{}", std::process::id(), kind.name()));
-    let result = services::ensure_installed(&[kind], &base)
-        .and_then(|()| services::start(&dir, &[kind]))
-        .and_then(|env| services::spawn_watchdog(&dir, std::process::id()).map(|()| env));
+    let target = workspace_root().join("target");
+    let dir = target
+        .join("ciel-test-services")
+        .join(format!("{}-{}", std::process::id(), kind.name()));
+    // The watchdog comes first, so a process killed while a service boots leaks nothing.
+    let result = services::ensure_installed(&[kind], &target)
+        .and_then(|()| services::spawn_watchdog(&dir, std::process::id()))
+        .and_then(|()| services::start(&dir, &[kind]));
     match result {
         Ok(env) => env,
         Err(err) => panic!(

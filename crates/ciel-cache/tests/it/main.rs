@@ -13,7 +13,8 @@ async fn memory_cache_conforms() {
 
 #[tokio::test]
 async fn redis_cache_conforms() {
-    let cache = RedisCache::connect_lazy(&redis_url(), format!("{}:", unique_name("test"))).unwrap();
+    let cache =
+        RedisCache::connect_lazy(&redis_url(), format!("{}:", unique_name("test"))).unwrap();
     cache_suite(&cache, "").await;
 }
 
@@ -22,10 +23,15 @@ async fn redis_prefixes_isolate_tenants() {
     let url = redis_url();
     let a = RedisCache::connect_lazy(&url, format!("{}:", unique_name("a"))).unwrap();
     let b = RedisCache::connect_lazy(&url, format!("{}:", unique_name("b"))).unwrap();
-    a.set("k", b"from-a", Duration::from_secs(30)).await.unwrap();
+    a.set("k", b"from-a", Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(b.get("k").await.unwrap(), None);
     b.delete_prefix("").await.unwrap();
-    assert!(a.get("k").await.unwrap().is_some(), "b's prefix wipe leaves a alone");
+    assert!(
+        a.get("k").await.unwrap().is_some(),
+        "b's prefix wipe leaves a alone"
+    );
 }
 
 #[tokio::test]
@@ -35,5 +41,9 @@ async fn an_unreachable_redis_fails_fast_instead_of_hanging() {
     let started = Instant::now();
     assert!(cache.get("k").await.is_err());
     assert!(cache.ping().await.is_err());
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
 }

@@ -2,7 +2,9 @@
 
 use ciel_domain::ports::DatabaseProbe;
 use ciel_storage::migrations::embedded_versions;
-use ciel_storage::{PgProbe, PoolSettings, connect_pool, expected_schema_version, revert_all, run_pending};
+use ciel_storage::{
+    PgProbe, PoolSettings, connect_pool, expected_schema_version, revert_all, run_pending,
+};
 use ciel_testkit::TestDb;
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -15,7 +17,11 @@ struct Count {
 
 async fn count(url: &str, sql: &str) -> i64 {
     let mut conn = AsyncPgConnection::establish(url).await.unwrap();
-    diesel::sql_query(sql).get_result::<Count>(&mut conn).await.unwrap().n
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut conn)
+        .await
+        .unwrap()
+        .n
 }
 
 const OUR_TABLES: &str = "SELECT count(*) AS n FROM information_schema.tables \
@@ -29,30 +35,55 @@ const OUR_FUNCTIONS: &str = "SELECT count(*) AS n FROM pg_proc p JOIN pg_namespa
 async fn every_migration_reverts_and_reapplies() {
     let db = TestDb::empty().await;
     let versions = embedded_versions();
-    assert!(versions.len() >= 10, "the whole schema is migrated: {versions:?}");
+    assert!(
+        versions.len() >= 10,
+        "the whole schema is migrated: {versions:?}"
+    );
 
     let up = run_pending(db.url()).await.unwrap();
     assert_eq!(up.versions, versions);
-    assert_eq!(count(db.url(), OUR_TABLES).await, 25, "every table of CONTRACT §6 plus the outbox");
+    assert_eq!(
+        count(db.url(), OUR_TABLES).await,
+        25,
+        "every table of CONTRACT §6 plus the outbox"
+    );
     assert_eq!(count(db.url(), OUR_TYPES).await, 3);
     assert_eq!(count(db.url(), OUR_FUNCTIONS).await, 2);
 
     let pool = connect_pool(db.url(), &PoolSettings::default()).unwrap();
     let probe = PgProbe::new(pool.clone());
-    assert_eq!(probe.applied_schema_version().await.unwrap(), Some(expected_schema_version()));
+    assert_eq!(
+        probe.applied_schema_version().await.unwrap(),
+        Some(expected_schema_version())
+    );
     drop(pool);
 
     let down = revert_all(db.url()).await.unwrap();
     let mut reversed = versions.clone();
     reversed.reverse();
     assert_eq!(down.versions, reversed);
-    assert_eq!(count(db.url(), OUR_TABLES).await, 0, "down leaves no table behind");
-    assert_eq!(count(db.url(), OUR_TYPES).await, 0, "down leaves no enum behind");
-    assert_eq!(count(db.url(), OUR_FUNCTIONS).await, 0, "down leaves no function behind");
+    assert_eq!(
+        count(db.url(), OUR_TABLES).await,
+        0,
+        "down leaves no table behind"
+    );
+    assert_eq!(
+        count(db.url(), OUR_TYPES).await,
+        0,
+        "down leaves no enum behind"
+    );
+    assert_eq!(
+        count(db.url(), OUR_FUNCTIONS).await,
+        0,
+        "down leaves no function behind"
+    );
 
     let again = run_pending(db.url()).await.unwrap();
     assert_eq!(again.versions, versions);
-    assert!(run_pending(db.url()).await.unwrap().versions.is_empty(), "nothing pending");
+    assert!(
+        run_pending(db.url()).await.unwrap().versions.is_empty(),
+        "nothing pending"
+    );
 }
 
 #[tokio::test]
@@ -70,7 +101,11 @@ async fn concurrent_runners_apply_each_migration_once() {
         applied.extend(run.await.unwrap().expect("no runner fails").versions);
     }
     applied.sort();
-    assert_eq!(applied, embedded_versions(), "each version applied by exactly one runner");
+    assert_eq!(
+        applied,
+        embedded_versions(),
+        "each version applied by exactly one runner"
+    );
 }
 
 #[tokio::test]
@@ -93,7 +128,10 @@ async fn database_functions_do_their_jobs() {
     )
     .await;
     db.run_sql("SELECT cleanup_expired_invites()").await;
-    assert_eq!(count(db.url(), "SELECT count(*) AS n FROM invite_codes").await, 2);
+    assert_eq!(
+        count(db.url(), "SELECT count(*) AS n FROM invite_codes").await,
+        2
+    );
 
     db.run_sql(
         "INSERT INTO users (id, handle, email, display_name) VALUES \
@@ -104,7 +142,11 @@ async fn database_functions_do_their_jobs() {
     .await;
     db.run_sql("SELECT update_account_ages()").await;
     assert_eq!(
-        count(db.url(), "SELECT account_age_days::bigint AS n FROM user_trust_scores").await,
+        count(
+            db.url(),
+            "SELECT account_age_days::bigint AS n FROM user_trust_scores"
+        )
+        .await,
         10
     );
 }

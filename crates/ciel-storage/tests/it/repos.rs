@@ -23,7 +23,9 @@ async fn invite_codes_are_unique() {
     assert_eq!(stored.invite_type, InviteType::Admin);
     assert!(stored.is_valid);
     assert_eq!((stored.use_count, stored.max_uses), (0, 1));
-    assert!(matches!(repo.insert(&invite).await, Err(RepoError::Conflict(c)) if c == "invite_codes_pkey"));
+    assert!(
+        matches!(repo.insert(&invite).await, Err(RepoError::Conflict(c)) if c == "invite_codes_pkey")
+    );
 }
 
 #[tokio::test]
@@ -39,15 +41,28 @@ async fn the_demo_seed_is_idempotent() {
             bio: String::new(),
         })
         .collect();
-    let first = seed_demo_world(&pool, &users, "$argon2id$v=19$m=19456,t=2,p=1$x$y", "FIRSTCODE001")
-        .await
-        .unwrap();
-    let second = seed_demo_world(&pool, &users, "$argon2id$v=19$m=19456,t=2,p=1$x$y", "OTHERCODE002")
-        .await
-        .unwrap();
+    let first = seed_demo_world(
+        &pool,
+        &users,
+        "$argon2id$v=19$m=19456,t=2,p=1$x$y",
+        "FIRSTCODE001",
+    )
+    .await
+    .unwrap();
+    let second = seed_demo_world(
+        &pool,
+        &users,
+        "$argon2id$v=19$m=19456,t=2,p=1$x$y",
+        "OTHERCODE002",
+    )
+    .await
+    .unwrap();
     assert_eq!(first.users, second.users, "same users");
     assert_eq!(first.invite_code, "FIRSTCODE001");
-    assert_eq!(second.invite_code, "FIRSTCODE001", "the valid admin invite is reused");
+    assert_eq!(
+        second.invite_code, "FIRSTCODE001",
+        "the valid admin invite is reused"
+    );
     db.run_sql(
         "DO $$ BEGIN \
            IF (SELECT count(*) FROM follows) <> 2 THEN RAISE EXCEPTION 'follows'; END IF; \

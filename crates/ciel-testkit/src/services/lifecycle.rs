@@ -185,7 +185,10 @@ pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
             failures.join("\n")
         );
     }
-    write_env(&ctx.dir, &env)?;
+    if let Err(e) = write_env(&ctx.dir, &env) {
+        let _ = stop(&ctx.dir);
+        return Err(e.context("the services were stopped again"));
+    }
     eprintln!(
         "services: {} up in {:.2} s (state in {})",
         kinds
