@@ -63,3 +63,24 @@ pub fn build_metrics_app(
         .service(web::resource("/metrics").get(routes::metrics::metrics_open))
         .default_service(web::to(routes::fallback::not_found))
 }
+
+/// The serverless worker's application (`APP_MODE=serverless-worker`): `GET /health` (database
+/// ping) and nothing else yet; `POST /` runs a media job once the media pipeline lands.
+pub fn build_lambda_app(
+    state: HttpState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::PayloadConfig::new(BODY_LIMIT_BYTES))
+        .wrap(from_fn(edge))
+        .service(web::resource("/health").get(routes::health::health))
+        .default_service(web::to(routes::fallback::not_found))
+}

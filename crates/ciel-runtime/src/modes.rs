@@ -92,17 +92,21 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
 }
 
 async fn run_worker(config: &Config) -> Result<(), RunError> {
+    // The media consumer joins here with the media pipeline; until then the worker holds its
+    // database pool and stops cleanly.
     let _pool = wiring::connect_database(&config.database).await?;
-    tracing::info!("ciel-worker connected to the database; waiting for jobs");
+    tracing::info!("ciel-worker connected to the database");
     signal_received().await;
     tracing::info!("ciel-worker stopped");
     Ok(())
 }
 
 async fn run_lambda(config: &Config) -> Result<(), RunError> {
-    let _pool = wiring::connect_database(&config.database).await?;
-    tracing::info!(addr = %config.http_addr, "ciel-lambda ready");
+    let parts = wiring::build_lambda(config).await?;
+    let server = wiring::serve_lambda(parts.state, config.http_addr)?;
+    tracing::info!(addr = %server.addr, "ciel-lambda listening");
     signal_received().await;
+    server.stop().await;
     tracing::info!("ciel-lambda stopped");
     Ok(())
 }

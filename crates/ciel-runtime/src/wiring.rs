@@ -7,7 +7,10 @@ use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
 use ciel_app::{HealthService, InviteService, ModerationService};
 use ciel_cache::RedisCache;
-use ciel_http::{HttpMetrics, HttpSettings, HttpState, build_app, build_metrics_app};
+use ciel_domain::ports::Cache;
+use ciel_http::{
+    HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
+};
 use ciel_storage::repos::{PgInviteRepo, PgModerationRepo};
 use ciel_storage::{PgPool, PgProbe, PoolSettings, connect_pool};
 use prometheus::Registry;
@@ -112,7 +115,20 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
     let cache = RedisCache::connect_lazy(config.redis_url.expose_secret(), "")
         .map_err(|e| WiringError::Adapter(e.to_string()))?;
+    build_parts(config, pool, Some(Arc::new(cache)))
+}
 
+/// Builds the serverless worker's parts: no cache, the database only.
+pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
+    let pool = connect_database(&config.database).await?;
+    build_parts(config, pool, None)
+}
+
+fn build_parts(
+    config: &Config,
+    pool: PgPool,
+    cache: Option<Arc<dyn Cache>>,
+) -> Result<ApiParts, WiringError> {
     let registry = Registry::new();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
     let http_metrics =
@@ -124,7 +140,7 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
         ))
         .map_err(adapter)?;
 
-    let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), Some(Arc::new(cache)));
+    let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), cache);
     let state = HttpState {
         settings: Arc::new(HttpSettings {
             served_by: config.served_by.clone(),
@@ -209,5 +225,22 @@ pub fn serve_api(
         metrics_addr: bound_metrics,
         handles,
         tasks,
+    })
+}
+
+/// Binds and starts the serverless worker's HTTP endpoint.
+pub fn serve_lambda(state: HttpState, http_addr: SocketAddr) -> Result<RunningApi, WiringError> {
+    let server = HttpServer::new(move || build_lambda_app(state.clone()))
+        .disable_signals()
+        .shutdown_timeout(HTTP_SHUTDOWN_GRACE.as_secs())
+        .bind(http_addr)
+        .map_err(bind_error(http_addr))?;
+    let addr = server.addrs().first().copied().unwrap_or(http_addr);
+    let server = server.run();
+    Ok(RunningApi {
+        addr,
+        metrics_addr: None,
+        handles: vec![server.handle()],
+        tasks: vec![tokio::spawn(server)],
     })
 }

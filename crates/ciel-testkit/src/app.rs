@@ -17,6 +17,29 @@ fn random_key() -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// The configuration a test instance runs with: its own database, the test Redis, random keys
+/// and admin token, quiet logs. Object storage and the broker point at closed ports (the API does
+/// not contact them yet).
+pub fn app_env(db: &TestDb) -> HashMap<String, String> {
+    [
+        ("APP_MODE", "api".to_owned()),
+        ("HTTP_ADDR", "127.0.0.1:0".to_owned()),
+        ("DATABASE_URL", db.url().to_owned()),
+        ("DB_MAX_CONNECTIONS", "8".to_owned()),
+        ("REDIS_URL", redis_url()),
+        ("S3_ENDPOINT", "http://127.0.0.1:9".to_owned()),
+        ("S3_BUCKET", "ciel-test".to_owned()),
+        ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f".to_owned()),
+        ("PASETO_ACCESS_KEY", random_key()),
+        ("PASETO_REFRESH_KEY", random_key()),
+        ("ADMIN_TOKEN", unique_name("admin")),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
 /// Builds a [`TestApp`] with configuration overrides.
 #[derive(Default)]
 pub struct TestAppBuilder {
@@ -40,25 +63,7 @@ impl TestAppBuilder {
     /// Creates the database, builds the app through production wiring and serves it.
     pub async fn spawn(self) -> TestApp {
         let db = TestDb::migrated().await;
-        let admin_token = unique_name("admin");
-        let mut vars: HashMap<String, String> = [
-            ("APP_MODE", "api".to_owned()),
-            ("HTTP_ADDR", "127.0.0.1:0".to_owned()),
-            ("DATABASE_URL", db.url().to_owned()),
-            ("DB_MAX_CONNECTIONS", "8".to_owned()),
-            ("REDIS_URL", redis_url()),
-            // Object storage and the broker are configured but not contacted by the API yet.
-            ("S3_ENDPOINT", "http://127.0.0.1:9".to_owned()),
-            ("S3_BUCKET", "ciel-test".to_owned()),
-            ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f".to_owned()),
-            ("PASETO_ACCESS_KEY", random_key()),
-            ("PASETO_REFRESH_KEY", random_key()),
-            ("ADMIN_TOKEN", admin_token.clone()),
-            ("RUST_LOG", "warn".to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let mut vars = app_env(&db);
         vars.extend(self.overrides);
         for key in &self.removed {
             vars.remove(key);

@@ -10,8 +10,9 @@ pub mod app;
 pub mod conformance;
 pub mod db;
 pub mod env;
+pub mod process;
 pub mod services;
 
-pub use app::TestApp;
+pub use app::{TestApp, app_env};
 pub use db::TestDb;
 pub use env::{redis_url, service_var, unique_name};
