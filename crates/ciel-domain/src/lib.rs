@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod pagination;
 pub mod ports;
 pub mod time;
+pub mod trust;
 
 pub use ids::{MediaId, NotificationId, PostId, StoryId, UploadId, UserId};
 pub use pagination::{Cursor, CursorError, LimitError, Page, PageLimit, PageRequest};
