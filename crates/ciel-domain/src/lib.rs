@@ -6,6 +6,8 @@
 //! teams can reuse it anywhere.
 #![warn(missing_docs)]
 
+pub mod accounts;
+pub mod devices;
 pub mod ids;
 pub mod invites;
 pub mod moderation;
