@@ -105,6 +105,30 @@ mod tests {
                 max_uses: 1,
             })
         }
+        async fn insert_for_user(
+            &self,
+            invite: &NewInvite,
+            _creator: ciel_domain::UserId,
+        ) -> Result<Invite, ciel_domain::ports::CreateInviteError> {
+            Ok(self.insert(invite).await?)
+        }
+        async fn find(&self, _code: &str) -> Result<Option<Invite>, RepoError> {
+            Ok(None)
+        }
+        async fn list_by_creator(
+            &self,
+            _creator: ciel_domain::UserId,
+            _limit: i64,
+        ) -> Result<Vec<Invite>, RepoError> {
+            Ok(Vec::new())
+        }
+        async fn revoke(
+            &self,
+            _code: &str,
+            _creator: ciel_domain::UserId,
+        ) -> Result<bool, RepoError> {
+            Ok(false)
+        }
     }
 
     fn service(collisions: usize) -> (InviteService, Arc<FlakyRepo>) {

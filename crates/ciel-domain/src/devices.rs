@@ -58,3 +58,18 @@ mod tests {
         assert!(validate_fingerprint(&"x".repeat(513)).is_err());
     }
 }
+
+/// A device as its linked users see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// SHA-256 hex of the raw fingerprint (64 chars; the wire shows the first 16).
+    pub fingerprint_hash: String,
+    /// Accounts linked to it.
+    pub account_count: i32,
+    /// 0–100.
+    pub risk_score: i32,
+    /// Blocked by an operator.
+    pub is_blocked: bool,
+    /// Last registration.
+    pub last_seen_at: crate::time::Timestamp,
+}

@@ -1,4 +1,4 @@
-//! Invite rules (contract §3.6) that need no I/O: the code format.
+//! Invite rules (contract §3.6) that need no I/O: the code format, validity, consumption checks.
 
 /// Length of an invite code.
 pub const INVITE_CODE_LEN: usize = 12;
@@ -153,5 +153,82 @@ mod validity_tests {
             "days_valid must be between 1 and 30"
         );
         assert_eq!(validate_days_valid(Some(30), MAX_USER_DAYS_VALID), Ok(30));
+    }
+}
+
+/// Why an invite cannot be used for a sign-up, in the contract's check order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InviteProblem {
+    /// No such code.
+    #[error("Invalid invite code")]
+    Unknown,
+    /// Revoked (or used up earlier).
+    #[error("Invite code has been revoked")]
+    Revoked,
+    /// Past its expiry.
+    #[error("Invite code has expired")]
+    Expired,
+    /// Every use taken.
+    #[error("Invite code has been fully used")]
+    FullyUsed,
+}
+
+impl Invite {
+    /// Checks, in order, that the code is valid, unexpired and not used up at `now`.
+    pub fn check_consumable(&self, now: crate::time::Timestamp) -> Result<(), InviteProblem> {
+        if !self.is_valid {
+            return Err(InviteProblem::Revoked);
+        }
+        if self.expires_at <= now {
+            return Err(InviteProblem::Expired);
+        }
+        if self.use_count >= self.max_uses {
+            return Err(InviteProblem::FullyUsed);
+        }
+        Ok(())
+    }
+
+    /// What `GET /invites/validate/:code` answers.
+    pub fn is_usable(&self, now: crate::time::Timestamp) -> bool {
+        self.check_consumable(now).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod consume_tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn invite() -> Invite {
+        Invite {
+            code: "ABCDEFGHJKLM".into(),
+            created_by: None,
+            used_by: None,
+            created_at: Utc::now(),
+            used_at: None,
+            expires_at: Utc::now() + chrono::Duration::days(1),
+            is_valid: true,
+            invite_type: InviteType::Admin,
+            use_count: 0,
+            max_uses: 1,
+        }
+    }
+
+    #[test]
+    fn checks_run_in_the_contract_order() {
+        let now = Utc::now();
+        assert_eq!(invite().check_consumable(now), Ok(()));
+        let mut i = invite();
+        i.is_valid = false;
+        i.expires_at = now - chrono::Duration::days(1);
+        assert_eq!(i.check_consumable(now), Err(InviteProblem::Revoked));
+        let mut i = invite();
+        i.expires_at = now - chrono::Duration::seconds(1);
+        i.use_count = 1;
+        assert_eq!(i.check_consumable(now), Err(InviteProblem::Expired));
+        let mut i = invite();
+        i.use_count = 1;
+        assert_eq!(i.check_consumable(now), Err(InviteProblem::FullyUsed));
+        assert_eq!(InviteProblem::Unknown.to_string(), "Invalid invite code");
     }
 }

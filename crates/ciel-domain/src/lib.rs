@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod ports;
 pub mod time;
 pub mod trust;
+pub mod users;
 
 pub use ids::{MediaId, NotificationId, PostId, StoryId, UploadId, UserId};
 pub use pagination::{Cursor, CursorError, LimitError, Page, PageLimit, PageRequest};

@@ -30,3 +30,33 @@ impl ModerationAction {
         }
     }
 }
+
+/// A report against a user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserFlag {
+    /// Its id.
+    pub id: Uuid,
+    /// Who reported.
+    pub reporter_id: UserId,
+    /// Who was reported.
+    pub target_id: UserId,
+    /// Why, when given.
+    pub reason: Option<String>,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A report against a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostFlag {
+    /// Its id.
+    pub id: Uuid,
+    /// Who reported.
+    pub reporter_id: UserId,
+    /// The post.
+    pub post_id: crate::PostId,
+    /// Why, when given.
+    pub reason: Option<String>,
+    /// When.
+    pub created_at: Timestamp,
+}

@@ -2,18 +2,24 @@
 //! `ciel-storage`, `ciel-cache`, `ciel-media` and `ciel-queue`; every port with two adapters
 //! has one conformance suite in `ciel-testkit` that both pass.
 
+pub mod accounts;
 pub mod cache;
+pub mod devices;
 pub mod health;
 pub mod invites;
 pub mod jobs;
 pub mod moderation;
 pub mod object_store;
 pub mod repo;
+pub mod trust;
 
+pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError};
 pub use cache::{Cache, CacheError};
+pub use devices::{DeviceRepo, RegisterOutcome};
 pub use health::{DatabaseProbe, ProbeError};
-pub use invites::InviteRepo;
+pub use invites::{CreateInviteError, InviteRepo};
 pub use jobs::{JobQueue, MediaJob, QueueError};
-pub use moderation::ModerationRepo;
+pub use moderation::{FlagError, ModerationRepo};
 pub use object_store::{ObjectMeta, ObjectStore, ObjectStoreError, PresignedPut};
 pub use repo::RepoError;
+pub use trust::TrustRepo;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::UserId;
 use ciel_domain::invites::{Invite, InviteType, NewInvite};
-use ciel_domain::ports::{InviteRepo, RepoError};
+use ciel_domain::ports::{CreateInviteError, InviteRepo, RepoError};
 use ciel_schema::invite_codes;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -74,5 +74,30 @@ impl InviteRepo for PgInviteRepo {
             .await
             .map(InviteRow::into_domain)
             .map_err(repo_error)
+    }
+
+    // PENDING(accounts): replaced by the real queries in this change.
+    async fn insert_for_user(
+        &self,
+        _invite: &NewInvite,
+        _creator: UserId,
+    ) -> Result<Invite, CreateInviteError> {
+        Err(RepoError::Unavailable("pending".into()).into())
+    }
+
+    async fn find(&self, _code: &str) -> Result<Option<Invite>, RepoError> {
+        Err(RepoError::Unavailable("pending".into()))
+    }
+
+    async fn list_by_creator(
+        &self,
+        _creator: UserId,
+        _limit: i64,
+    ) -> Result<Vec<Invite>, RepoError> {
+        Err(RepoError::Unavailable("pending".into()))
+    }
+
+    async fn revoke(&self, _code: &str, _creator: UserId) -> Result<bool, RepoError> {
+        Err(RepoError::Unavailable("pending".into()))
     }
 }

@@ -3,6 +3,8 @@
 mod errors;
 pub mod invites;
 pub mod moderation;
+pub mod trust;
 
 pub use invites::PgInviteRepo;
 pub use moderation::PgModerationRepo;
+pub use trust::PgTrustRepo;

@@ -5,8 +5,11 @@ use crate::pool::PgPool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::moderation::ModerationAction;
+use ciel_domain::moderation::{PostFlag, UserFlag};
 use ciel_domain::pagination::{Page, PageRequest};
-use ciel_domain::ports::{ModerationRepo, RepoError};
+use ciel_domain::ports::{FlagError, ModerationRepo, RepoError};
+use ciel_domain::time::Timestamp;
+use ciel_domain::{PostId, UserId};
 use ciel_schema::moderation_actions as ma;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -69,5 +72,46 @@ impl ModerationRepo for PgModerationRepo {
             page.limit,
             ModerationAction::cursor,
         ))
+    }
+
+    // PENDING(accounts): replaced by the real queries in this change.
+    async fn flag_user(
+        &self,
+        _reporter: UserId,
+        _target: UserId,
+        _reason: Option<&str>,
+        _now: Timestamp,
+    ) -> Result<UserFlag, FlagError> {
+        Err(RepoError::Unavailable("pending".into()).into())
+    }
+
+    async fn flag_post(
+        &self,
+        _reporter: UserId,
+        _post: PostId,
+        _reason: Option<&str>,
+        _now: Timestamp,
+    ) -> Result<PostFlag, FlagError> {
+        Err(RepoError::Unavailable("pending".into()).into())
+    }
+
+    async fn take_down_post(
+        &self,
+        _post: PostId,
+        _actor: Option<UserId>,
+        _reason: Option<&str>,
+        _now: Timestamp,
+    ) -> Result<bool, RepoError> {
+        Err(RepoError::Unavailable("pending".into()))
+    }
+
+    async fn take_down_comment(
+        &self,
+        _comment: Uuid,
+        _actor: Option<UserId>,
+        _reason: Option<&str>,
+        _now: Timestamp,
+    ) -> Result<bool, RepoError> {
+        Err(RepoError::Unavailable("pending".into()))
     }
 }
