@@ -1,6 +1,6 @@
 //! Port conformance suites: every adapter of a port must pass the same suite.
 
-use ciel_domain::ports::Cache;
+use ciel_domain::ports::{Cache, ObjectStore, ObjectStoreError, PresignedPut};
 use std::time::Duration;
 
 /// The behaviour every `Cache` adapter must have. `prefix` isolates this run's keys.
@@ -104,4 +104,285 @@ pub async fn cache_suite(cache: &dyn Cache, prefix: &str) {
             .expect("get")
             .is_some()
     );
+}
+
+/// The behaviour every `ObjectStore` adapter must have. `prefix` isolates this run's keys.
+///
+/// Presigned URLs are fetched over real HTTP, so the store must be reachable from the test and
+/// must check signatures like AWS (s3s-fs and Garage do; moto and s3rver accept anything).
+/// Takes about 2.5 s: it waits for presigned URLs to expire.
+pub async fn object_store_suite(store: &dyn ObjectStore, prefix: &str) {
+    let key = |k: &str| format!("{prefix}{k}");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("http client");
+    let not_found = |r: Result<_, ObjectStoreError>, what: &str| match r {
+        Err(ObjectStoreError::NotFound) => {}
+        Err(other) => panic!("{what}: expected NotFound, got {other:?}"),
+        Ok(_) => panic!("{what}: expected NotFound, got a value"),
+    };
+
+    // Put/get round trip of binary bytes (every byte value, not UTF-8), then head.
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    store
+        .put(
+            &key("bin/object.bin"),
+            bytes.clone(),
+            "application/octet-stream",
+            "public, max-age=31536000, immutable",
+        )
+        .await
+        .expect("put");
+    assert_eq!(store.get(&key("bin/object.bin")).await.expect("get"), bytes);
+    let meta = store.head(&key("bin/object.bin")).await.expect("head");
+    assert_eq!(meta.size, 3000);
+    assert_eq!(
+        meta.content_type.as_deref(),
+        Some("application/octet-stream")
+    );
+
+    // Overwrite replaces bytes and content type.
+    store
+        .put(
+            &key("bin/object.bin"),
+            b"\x89PNG".to_vec(),
+            "image/png",
+            "no-cache",
+        )
+        .await
+        .expect("overwrite");
+    assert_eq!(
+        store.get(&key("bin/object.bin")).await.expect("get"),
+        b"\x89PNG"
+    );
+    let meta = store.head(&key("bin/object.bin")).await.expect("head");
+    assert_eq!(
+        (meta.size, meta.content_type.as_deref()),
+        (4, Some("image/png"))
+    );
+
+    // Missing keys.
+    not_found(store.get(&key("missing")).await.map(drop), "get missing");
+    not_found(store.head(&key("missing")).await.map(drop), "head missing");
+
+    // Delete, then it is gone; deleting a missing object is fine.
+    store.delete(&key("bin/object.bin")).await.expect("delete");
+    not_found(
+        store.get(&key("bin/object.bin")).await.map(drop),
+        "get deleted",
+    );
+    not_found(
+        store.head(&key("bin/object.bin")).await.map(drop),
+        "head deleted",
+    );
+    store
+        .delete(&key("bin/object.bin"))
+        .await
+        .expect("delete missing");
+
+    // A presigned GET serves the bytes, with the stored content type and Cache-Control.
+    let photo: Vec<u8> = (0..=255u8).rev().cycle().take(5000).collect();
+    store
+        .put(
+            &key("media/photo.jpg"),
+            photo.clone(),
+            "image/jpeg",
+            "public, max-age=31536000, immutable",
+        )
+        .await
+        .expect("put photo");
+    let url = store
+        .presign_get(&key("media/photo.jpg"), Duration::from_secs(60))
+        .await
+        .expect("presign get");
+    let res = http.get(&url).send().await.expect("GET presigned");
+    assert!(res.status().is_success(), "GET presigned: {}", res.status());
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header(&res, "content-type").as_deref(), Some("image/jpeg"));
+    assert_eq!(
+        header(&res, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(res.bytes().await.expect("body").as_ref(), &photo[..]);
+
+    // A presigned PUT with exactly the returned headers and `length` bytes succeeds.
+    let upload: Vec<u8> = (0..=255u8).cycle().skip(7).take(1234).collect();
+    let put = store
+        .presign_put(
+            &key("uploads/u1/a.png"),
+            "image/png",
+            1234,
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("presign put");
+    let mut names: Vec<String> = put
+        .headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["content-length", "content-type"],
+        "{:?}",
+        put.headers
+    );
+    let status = presigned_put(&http, &put, &[], upload.clone()).await;
+    assert!(status.is_success(), "PUT presigned: {status}");
+    assert_eq!(
+        store
+            .get(&key("uploads/u1/a.png"))
+            .await
+            .expect("get upload"),
+        upload
+    );
+    let meta = store
+        .head(&key("uploads/u1/a.png"))
+        .await
+        .expect("head upload");
+    assert_eq!(
+        (meta.size, meta.content_type.as_deref()),
+        (1234, Some("image/png"))
+    );
+
+    // The signature binds the content type and the length.
+    let put = store
+        .presign_put(
+            &key("uploads/u1/b.png"),
+            "image/png",
+            1234,
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("presign put");
+    let status = presigned_put(
+        &http,
+        &put,
+        &[("Content-Type", "image/jpeg")],
+        upload.clone(),
+    )
+    .await;
+    assert!(
+        !status.is_success(),
+        "PUT with another Content-Type: {status}"
+    );
+    let mut longer = upload.clone();
+    longer.push(0);
+    let status = presigned_put(&http, &put, &[("Content-Length", "1235")], longer).await;
+    assert!(!status.is_success(), "PUT of another length: {status}");
+    not_found(
+        store.head(&key("uploads/u1/b.png")).await.map(drop),
+        "rejected uploads store nothing",
+    );
+
+    // Presigned URLs expire.
+    let get_url = store
+        .presign_get(&key("media/photo.jpg"), Duration::from_secs(1))
+        .await
+        .expect("presign get");
+    let put = store
+        .presign_put(
+            &key("uploads/u1/c.png"),
+            "image/png",
+            1234,
+            Duration::from_secs(1),
+        )
+        .await
+        .expect("presign put");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let status = http
+        .get(&get_url)
+        .send()
+        .await
+        .expect("GET expired")
+        .status();
+    assert!(!status.is_success(), "GET after expiry: {status}");
+    let status = presigned_put(&http, &put, &[], upload).await;
+    assert!(!status.is_success(), "PUT after expiry: {status}");
+}
+
+/// PUTs `body` to a presigned URL with its headers, `overrides` replacing some of them.
+async fn presigned_put(
+    http: &reqwest::Client,
+    put: &PresignedPut,
+    overrides: &[(&str, &str)],
+    body: Vec<u8>,
+) -> reqwest::StatusCode {
+    let mut req = http.put(&put.url);
+    for (name, value) in &put.headers {
+        let value = overrides
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(value.as_str(), |(_, v)| v);
+        req = req.header(name.as_str(), value);
+    }
+    req.body(body).send().await.expect("PUT presigned").status()
+}
+
+/// The behaviour every `JobQueue` adapter must have. `receive` takes the next job the queue
+/// delivers to its consumer side (it may wait; the suite bounds each call) and acknowledges it.
+/// The queue must be empty and used by nobody else.
+pub async fn job_queue_suite<R, F>(queue: &dyn ciel_domain::ports::JobQueue, mut receive: R)
+where
+    R: FnMut() -> F,
+    F: std::future::Future<Output = Option<ciel_domain::ports::MediaJob>>,
+{
+    use ciel_domain::ports::MediaJob;
+    use ciel_domain::{UploadId, UserId};
+
+    const WAIT: Duration = Duration::from_secs(10);
+    let job = |key: &str| MediaJob {
+        upload_id: UploadId::generate(),
+        owner_id: UserId::generate(),
+        original_key: key.to_owned(),
+    };
+
+    queue.ping().await.expect("ping");
+
+    // A published job arrives intact, once.
+    let first = job("uploads/a/photo.jpg");
+    queue.publish_media_job(&first).await.expect("publish");
+    let got = tokio::time::timeout(WAIT, receive())
+        .await
+        .expect("the published job arrives")
+        .expect("a job");
+    assert_eq!(got, first);
+
+    // Several jobs all arrive, with keys that need escaping in JSON left untouched.
+    let sent = [
+        job("uploads/b/1.png"),
+        job("uploads/c/ünïcødé \"quoted\" \\ ✓.webp"),
+        job("uploads/d/3.jpg"),
+    ];
+    for j in &sent {
+        queue.publish_media_job(j).await.expect("publish");
+    }
+    let mut got = Vec::new();
+    for _ in &sent {
+        got.push(
+            tokio::time::timeout(WAIT, receive())
+                .await
+                .expect("every published job arrives")
+                .expect("a job"),
+        );
+    }
+    for j in &sent {
+        assert!(got.contains(j), "{j:?} arrived intact");
+    }
+
+    // Nothing else (no duplicates).
+    let extra = tokio::time::timeout(Duration::from_millis(500), receive()).await;
+    assert!(
+        matches!(extra, Err(_) | Ok(None)),
+        "no job beyond those published: {extra:?}"
+    );
+
+    queue.ping().await.expect("ping after use");
 }

@@ -51,9 +51,10 @@ pub fn service_var(kind: ServiceKind, var: &str) -> String {
 
 fn start_for_this_process(kind: ServiceKind) -> ServiceEnv {
     let target = workspace_root().join("target");
-    let dir = target
-        .join("ciel-test-services")
-        .join(format!("{}-{}", std::process::id(), kind.name()));
+    let dir =
+        target
+            .join("ciel-test-services")
+            .join(format!("{}-{}", std::process::id(), kind.name()));
     // The watchdog comes first, so a process killed while a service boots leaks nothing.
     let result = services::ensure_installed(&[kind], &target)
         .and_then(|()| services::spawn_watchdog(&dir, std::process::id()))
