@@ -6,6 +6,8 @@ pub mod health;
 pub mod invites;
 pub mod moderation;
 pub mod password;
+pub mod password_pool;
+pub mod tokens;
 
 pub use error::AppError;
 pub use health::{HealthReport, HealthService, Readiness};
