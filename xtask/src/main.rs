@@ -3,6 +3,7 @@
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
 
+mod bench;
 mod codegen;
 mod dev;
 mod migrate;
@@ -26,6 +27,8 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  bench login [--seconds N]
+                           login throughput vs raw Argon2, reads under a login flood
 ";
 
 /// The workspace root.
@@ -64,6 +67,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("seed") => runtime()?.block_on(seed::run_cli()),
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
+        Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -2,21 +2,40 @@
 
 use crate::error::AppError;
 use chrono::Utc;
+use ciel_domain::UserId;
 use ciel_domain::invites::{
-    Invite, InviteType, MAX_ADMIN_DAYS_VALID, NewInvite, invite_code_from_entropy,
-    validate_days_valid,
+    Invite, InviteType, MAX_ADMIN_DAYS_VALID, MAX_USER_DAYS_VALID, NewInvite,
+    invite_code_from_entropy, validate_days_valid,
 };
-use ciel_domain::ports::{InviteRepo, RepoError};
+use ciel_domain::ports::{CreateInviteError, InviteRepo, RepoError, TrustRepo};
+use ciel_domain::trust::{TrustLevel, invite_quota};
 use rand::RngCore;
 use std::sync::Arc;
 
 /// Collisions tolerated before giving up (contract §3.6).
 const CODE_ATTEMPTS: usize = 10;
 
+/// Most codes `GET /invites` lists.
+const LIST_LIMIT: i64 = 50;
+
+/// A user's invite counters (`GET /invites/stats`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InviteStats {
+    /// Codes created (lifetime; revoking does not give one back).
+    pub invites_sent: i32,
+    /// Sign-ups through the user's codes.
+    pub successful_invites: i32,
+    /// `max(0, max_invites - invites_sent)`.
+    pub remaining_invites: i32,
+    /// The quota of the user's level.
+    pub max_invites: i32,
+}
+
 /// Creates and manages invite codes.
 #[derive(Clone)]
 pub struct InviteService {
     repo: Arc<dyn InviteRepo>,
+    trust: Option<Arc<dyn TrustRepo>>,
 }
 
 /// A fresh code from a cryptographically secure generator.
@@ -32,9 +51,101 @@ fn fresh_code() -> String {
 }
 
 impl InviteService {
-    /// A service over `repo`.
+    /// A service over `repo` (admin invites only).
     pub fn new(repo: Arc<dyn InviteRepo>) -> Self {
-        Self { repo }
+        Self { repo, trust: None }
+    }
+
+    /// A service that also serves users' invites, reading quotas from `trust`.
+    pub fn with_trust(repo: Arc<dyn InviteRepo>, trust: Arc<dyn TrustRepo>) -> Self {
+        Self {
+            repo,
+            trust: Some(trust),
+        }
+    }
+
+    /// `GET /invites/validate/:code`: true iff the code exists and can be used now.
+    pub async fn validate(&self, code: &str) -> Result<bool, AppError> {
+        Ok(self
+            .repo
+            .find(code)
+            .await
+            .map_err(AppError::internal)?
+            .is_some_and(|i| i.is_usable(Utc::now())))
+    }
+
+    /// `POST /invites`: a standard code, valid 1–30 days (default 7), within the creator's
+    /// lifetime quota.
+    pub async fn create_user_invite(
+        &self,
+        creator: UserId,
+        days_valid: Option<i64>,
+    ) -> Result<Invite, AppError> {
+        let days =
+            validate_days_valid(days_valid, MAX_USER_DAYS_VALID).map_err(AppError::Invalid)?;
+        for _ in 0..CODE_ATTEMPTS {
+            let invite = NewInvite {
+                code: fresh_code(),
+                created_by: Some(creator),
+                invite_type: InviteType::Standard,
+                expires_at: Utc::now() + chrono::Duration::days(days),
+            };
+            match self.repo.insert_for_user(&invite, creator).await {
+                Ok(stored) => return Ok(stored),
+                Err(CreateInviteError::QuotaReached { limit }) => {
+                    return Err(AppError::Forbidden(format!(
+                        "Maximum invite limit reached for your trust level ({limit})"
+                    )));
+                }
+                Err(CreateInviteError::Repo(RepoError::Conflict(_))) => continue,
+                Err(CreateInviteError::Repo(err)) => return Err(AppError::internal(err)),
+            }
+        }
+        Err(AppError::internal(
+            "could not generate a unique invite code",
+        ))
+    }
+
+    /// `GET /invites`: the caller's codes, newest first, at most 50.
+    pub async fn list_mine(&self, creator: UserId) -> Result<Vec<Invite>, AppError> {
+        self.repo
+            .list_by_creator(creator, LIST_LIMIT)
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// `GET /invites/stats`.
+    pub async fn stats(&self, user: UserId) -> Result<InviteStats, AppError> {
+        let record = match &self.trust {
+            Some(trust) => trust.get(user).await.map_err(AppError::internal)?,
+            None => None,
+        };
+        let (level, sent, successful) = record
+            .map(|r| (r.level, r.invites_sent, r.successful_invites))
+            .unwrap_or((TrustLevel::New, 0, 0));
+        let max = invite_quota(level);
+        Ok(InviteStats {
+            invites_sent: sent,
+            successful_invites: successful,
+            remaining_invites: (max - sent).max(0),
+            max_invites: max,
+        })
+    }
+
+    /// `POST /invites/:code/revoke`: only the creator, only while valid and unused.
+    pub async fn revoke(&self, creator: UserId, code: &str) -> Result<(), AppError> {
+        if self
+            .repo
+            .revoke(code, creator)
+            .await
+            .map_err(AppError::internal)?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(
+                "invite code not found or already used".into(),
+            ))
+        }
     }
 
     /// `POST /admin/invites`: an admin code (no creator), valid `days_valid` days (1–365,

@@ -38,8 +38,48 @@ pub fn build_app(
         .service(web::resource("/metrics").get(routes::metrics::metrics_admin))
         .service(
             web::scope("/v1")
+                .service(web::resource("/auth/login").post(routes::auth::login))
+                .service(web::resource("/auth/refresh").post(routes::auth::refresh))
+                .service(web::resource("/auth/revoke").post(routes::auth::revoke))
+                .service(web::resource("/auth/me").get(routes::auth::me))
+                .service(web::resource("/users").post(routes::users::sign_up))
+                .service(
+                    web::resource("/users/{id}")
+                        .get(routes::users::profile)
+                        .patch(routes::users::update_profile),
+                )
+                .service(web::resource("/account").delete(routes::users::delete_account))
+                .service(web::resource("/account/trust-score").get(routes::users::trust_score))
+                .service(
+                    web::resource("/account/device/register").post(routes::users::register_device),
+                )
+                .service(web::resource("/account/devices").get(routes::users::devices))
+                .service(
+                    web::resource("/invites")
+                        .get(routes::invites::list)
+                        .post(routes::invites::create),
+                )
+                .service(web::resource("/invites/stats").get(routes::invites::stats))
+                .service(web::resource("/invites/validate/{code}").get(routes::invites::validate))
+                .service(web::resource("/invites/{code}/revoke").post(routes::invites::revoke))
                 .service(web::resource("/admin/invites").post(routes::admin::create_admin_invite))
-                .service(web::resource("/moderation/audit").get(routes::admin::audit_log)),
+                .service(web::resource("/moderation/audit").get(routes::admin::audit_log))
+                .service(
+                    web::resource("/moderation/users/{id}/flag")
+                        .post(routes::moderation::flag_user),
+                )
+                .service(
+                    web::resource("/moderation/posts/{id}/flag")
+                        .post(routes::moderation::flag_post),
+                )
+                .service(
+                    web::resource("/moderation/posts/{id}/takedown")
+                        .post(routes::moderation::take_down_post),
+                )
+                .service(
+                    web::resource("/moderation/comments/{id}/takedown")
+                        .post(routes::moderation::take_down_comment),
+                ),
         )
         .default_service(web::to(routes::fallback::not_found))
 }

@@ -1,7 +1,9 @@
 //! What handlers and middleware share: the use-case services and the edge settings.
 
 use crate::metrics::HttpMetrics;
-use ciel_app::{HealthService, InviteService, ModerationService};
+use ciel_app::{
+    AccountService, AuthService, DeviceService, HealthService, InviteService, ModerationService,
+};
 use ipnet::IpNet;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -30,4 +32,10 @@ pub struct HttpState {
     pub invites: InviteService,
     /// Reports, takedowns, audit log.
     pub moderation: ModerationService,
+    /// Sign-up, login, sessions, bearer authentication.
+    pub auth: AuthService,
+    /// Profiles, deletion, trust scores.
+    pub accounts: AccountService,
+    /// Device fingerprints.
+    pub devices: DeviceService,
 }

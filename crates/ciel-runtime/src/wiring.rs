@@ -5,13 +5,21 @@ use crate::config::{Config, DatabaseConfig};
 use crate::metrics::{PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
-use ciel_app::{HealthService, InviteService, ModerationService};
+use ciel_app::password_pool::PasswordPool;
+use ciel_app::tokens::TokenService;
+use ciel_app::{
+    AccountService, AuthService, AvatarUrls, DeviceService, HealthService, InviteService,
+    ModerationService,
+};
 use ciel_cache::RedisCache;
 use ciel_domain::ports::Cache;
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
 };
-use ciel_storage::repos::{PgInviteRepo, PgModerationRepo};
+use ciel_media::{S3Settings, S3Store};
+use ciel_storage::repos::{
+    PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
+};
 use ciel_storage::{PgPool, PgProbe, PoolSettings, connect_pool};
 use prometheus::Registry;
 use secrecy::ExposeSecret;
@@ -140,7 +148,16 @@ fn build_parts(
         ))
         .map_err(adapter)?;
 
-    let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), cache);
+    let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), cache.clone());
+    let store = object_store(config)?;
+    let accounts_repo = Arc::new(PgAccountRepo::new(pool.clone()));
+    let trust_repo = Arc::new(PgTrustRepo::new(pool.clone()));
+    let tokens = Arc::new(token_service(config));
+    let passwords = PasswordPool::new(
+        config.auth.hash_concurrency,
+        config.auth.hash_queue,
+        HASH_MAX_WAIT,
+    );
     let state = HttpState {
         settings: Arc::new(HttpSettings {
             served_by: config.served_by.clone(),
@@ -149,14 +166,76 @@ fn build_parts(
         }),
         health,
         metrics: http_metrics,
-        invites: InviteService::new(Arc::new(PgInviteRepo::new(pool.clone()))),
+        invites: InviteService::with_trust(
+            Arc::new(PgInviteRepo::new(pool.clone())),
+            trust_repo.clone(),
+        ),
         moderation: ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone()))),
+        auth: AuthService::new(
+            accounts_repo.clone(),
+            Arc::new(PgRefreshTokenRepo::new(pool.clone())),
+            tokens,
+            passwords,
+        ),
+        accounts: AccountService::new(
+            accounts_repo,
+            trust_repo,
+            AvatarUrls::new(Some(store), cache),
+        ),
+        devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
     };
     Ok(ApiParts {
         state,
         pool,
         process_metrics,
     })
+}
+
+/// Longest wait for a password-hashing slot before answering 503.
+const HASH_MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// The S3 adapter from the `S3_*` / `AWS_*` settings (no network at construction).
+pub fn object_store(
+    config: &Config,
+) -> Result<Arc<dyn ciel_domain::ports::ObjectStore>, WiringError> {
+    let s3 = &config.s3;
+    let store = S3Store::new(S3Settings {
+        endpoint: s3.endpoint.clone(),
+        public_endpoint: s3.public_endpoint.clone(),
+        region: s3.region.clone(),
+        bucket: s3.bucket.clone(),
+        path_style: s3.force_path_style,
+        access_key_id: s3.access_key_id.clone(),
+        secret_access_key: s3
+            .secret_access_key
+            .as_ref()
+            .map(|k| k.expose_secret().to_owned()),
+    })
+    .map_err(|e| WiringError::Adapter(format!("object storage: {e}")))?;
+    Ok(Arc::new(store))
+}
+
+/// The token service from the PASETO keys. Modes without keys (serverless worker) get random
+/// keys: they issue and accept no tokens anyway.
+fn token_service(config: &Config) -> TokenService {
+    let key = |k: &Option<crate::config::SecretKey>| {
+        k.as_ref()
+            .map(|k| *k.expose_secret())
+            .unwrap_or_else(rand_key)
+    };
+    TokenService::new(
+        &key(&config.auth.access_key),
+        &key(&config.auth.refresh_key),
+        config.auth.access_ttl,
+        config.auth.refresh_ttl,
+    )
+}
+
+fn rand_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key
 }
 
 /// A running HTTP server (API plus, optionally, the private metrics listener).

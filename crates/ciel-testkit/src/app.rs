@@ -18,8 +18,8 @@ fn random_key() -> String {
 }
 
 /// The configuration a test instance runs with: its own database, the test Redis, random keys
-/// and admin token, quiet logs. Object storage and the broker point at closed ports (the API does
-/// not contact them yet).
+/// and admin token, quiet logs, cheap password hashing slots. Object storage and the broker point
+/// at closed ports: the API only signs URLs for the store and does not contact the broker yet.
 pub fn app_env(db: &TestDb) -> HashMap<String, String> {
     [
         ("APP_MODE", "api".to_owned()),
@@ -29,6 +29,11 @@ pub fn app_env(db: &TestDb) -> HashMap<String, String> {
         ("REDIS_URL", redis_url()),
         ("S3_ENDPOINT", "http://127.0.0.1:9".to_owned()),
         ("S3_BUCKET", "ciel-test".to_owned()),
+        ("S3_REGION", "us-east-1".to_owned()),
+        ("S3_FORCE_PATH_STYLE", "true".to_owned()),
+        // Explicit keys: the AWS provider chain must never go looking for credentials.
+        ("AWS_ACCESS_KEY_ID", "ciel-test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "ciel-test-secret".to_owned()),
         ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f".to_owned()),
         ("PASETO_ACCESS_KEY", random_key()),
         ("PASETO_REFRESH_KEY", random_key()),
@@ -83,6 +88,7 @@ impl TestAppBuilder {
                 .build()
                 .expect("http client"),
             admin_token: vars.get("ADMIN_TOKEN").cloned(),
+            env: vars,
             server: Some(server),
             db,
         }
@@ -101,6 +107,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The configured admin token, if any.
     pub admin_token: Option<String>,
+    /// The configuration it runs with (e.g. to mint tokens with its keys in tests).
+    pub env: HashMap<String, String>,
     server: Option<RunningApi>,
     /// The test's database.
     pub db: TestDb,
@@ -136,5 +144,131 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.stop().await;
         }
+    }
+}
+
+/// A signed-up, logged-in user of a [`TestApp`].
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    /// The user's id.
+    pub id: String,
+    /// Handle.
+    pub handle: String,
+    /// Email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// A valid access token.
+    pub access_token: String,
+    /// A valid refresh token.
+    pub refresh_token: String,
+}
+
+impl TestUser {
+    /// `Authorization: Bearer …` value.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.access_token)
+    }
+}
+
+/// The password every helper-made user gets.
+pub const TEST_PASSWORD: &str = "Sup3rSecret";
+
+impl TestApp {
+    /// `POST path` with a JSON body.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST request")
+    }
+
+    /// `POST path` with an owned JSON body (for futures that outlive the caller's borrow).
+    pub async fn post_json_owned(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.post_json(path, &body).await
+    }
+
+    /// A fresh admin invite code.
+    pub async fn admin_invite(&self) -> String {
+        let res = self
+            .client
+            .post(self.url("/v1/admin/invites"))
+            .header(
+                "x-admin-token",
+                self.admin_token.as_deref().expect("admin token"),
+            )
+            .send()
+            .await
+            .expect("admin invite");
+        assert_eq!(res.status(), 200, "admin invite");
+        let body: serde_json::Value = res.json().await.expect("invite JSON");
+        body["code"].as_str().expect("code").to_owned()
+    }
+
+    /// Signs `handle` up with `invite` and returns the response.
+    pub async fn sign_up_with(&self, handle: &str, invite: &str) -> reqwest::Response {
+        self.post_json(
+            "/v1/users",
+            &serde_json::json!({
+                "handle": handle,
+                "email": format!("{handle}@example.com"),
+                "display_name": format!("{handle} display"),
+                "password": TEST_PASSWORD,
+                "invite_code": invite,
+            }),
+        )
+        .await
+    }
+
+    /// Logs in and returns the token pair JSON (panics unless 200).
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let res = self
+            .post_json(
+                "/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "login of {email}");
+        res.json().await.expect("token pair")
+    }
+
+    /// Signs up `handle` with a fresh admin invite and logs in.
+    pub async fn user(&self, handle: &str) -> TestUser {
+        let invite = self.admin_invite().await;
+        let res = self.sign_up_with(handle, &invite).await;
+        assert_eq!(res.status(), 200, "sign-up of {handle}");
+        let user: serde_json::Value = res.json().await.expect("user JSON");
+        let email = format!("{handle}@example.com");
+        let pair = self.login(&email, TEST_PASSWORD).await;
+        TestUser {
+            id: user["id"].as_str().expect("id").to_owned(),
+            handle: handle.to_owned(),
+            email,
+            password: TEST_PASSWORD.to_owned(),
+            access_token: pair["access_token"].as_str().expect("access").to_owned(),
+            refresh_token: pair["refresh_token"].as_str().expect("refresh").to_owned(),
+        }
+    }
+
+    /// A request builder with the user's bearer token.
+    pub fn as_user(
+        &self,
+        user: &TestUser,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header("authorization", user.bearer())
+    }
+
+    /// A request builder with the admin token.
+    pub fn as_admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path)).header(
+            "x-admin-token",
+            self.admin_token.as_deref().expect("admin token"),
+        )
     }
 }

@@ -1,8 +1,11 @@
 //! Wire DTOs: the JSON shapes of contract §1.8, built from domain values. Only this crate
 //! knows them.
 
+pub mod auth;
 pub mod invite;
 pub mod moderation;
 pub mod page;
+pub mod safety;
+pub mod user;
 
 pub use page::PageDto;

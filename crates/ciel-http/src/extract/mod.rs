@@ -2,10 +2,12 @@
 //! (e.g. [`admin::AdminAuth`]) so that a route cannot forget it.
 
 pub mod admin;
+pub mod auth;
 pub mod optional_json;
 pub mod page;
 pub mod rejections;
 
 pub use admin::AdminAuth;
+pub use auth::{AuthUser, MaybeUser};
 pub use optional_json::{JsonBody, OptionalJson};
 pub use page::PageParams;

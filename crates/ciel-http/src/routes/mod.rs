@@ -1,6 +1,10 @@
 //! Route table and handlers, one module per area.
 
 pub mod admin;
+pub mod auth;
 pub mod fallback;
 pub mod health;
+pub mod invites;
 pub mod metrics;
+pub mod moderation;
+pub mod users;

@@ -1,9 +1,14 @@
 //! HTTP integration tests: the real app over real HTTP against real Postgres and Redis.
 
 mod admin;
+mod auth;
 mod edge;
 mod health;
+mod invites;
 mod metrics;
+mod moderation;
+mod signup;
+mod users;
 
 /// Parses a response body as JSON, failing the test with the body text when it is not JSON.
 pub async fn json(res: reqwest::Response) -> serde_json::Value {

@@ -128,6 +128,10 @@ pub struct AuthConfig {
     pub refresh_ttl: Duration,
     /// Shared secret for `x-admin-token`; `None` when unset or empty (admin routes answer 403).
     pub admin_token: Option<SecretString>,
+    /// Argon2 computations allowed at once (`PASSWORD_HASH_CONCURRENCY`, default cores − 1).
+    pub hash_concurrency: usize,
+    /// Callers allowed to wait for a hashing slot before 503 (`PASSWORD_HASH_QUEUE`).
+    pub hash_queue: usize,
 }
 
 /// The whole configuration.
@@ -196,6 +200,14 @@ impl fmt::Display for ConfigError {
         }
         Ok(())
     }
+}
+
+/// One less than the available cores, at least one: hashing never takes every core.
+fn default_hash_concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
 }
 
 impl Config {
@@ -289,6 +301,13 @@ impl Config {
                 .optional("ADMIN_TOKEN")
                 .filter(|t| !t.is_empty())
                 .map(SecretString::from),
+            hash_concurrency: r.number(
+                "PASSWORD_HASH_CONCURRENCY",
+                default_hash_concurrency(),
+                1,
+                1024,
+            ),
+            hash_queue: r.number("PASSWORD_HASH_QUEUE", 16, 0, 100_000),
         };
         let config = Config {
             mode,

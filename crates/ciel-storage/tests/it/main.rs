@@ -1,4 +1,6 @@
 //! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
 
+mod accounts;
 mod migrations;
+mod refresh_tokens;
 mod repos;

@@ -1,0 +1,142 @@
+//! Profiles, account deletion and trust scores (contract §2.4, §2.12, §3.8).
+
+use crate::avatars::AvatarUrls;
+use crate::error::AppError;
+use chrono::Utc;
+use ciel_domain::UserId;
+use ciel_domain::accounts::{Bio, DisplayName};
+use ciel_domain::ports::{AccountRepo, TrustRepo};
+use ciel_domain::trust::TrustRecord;
+use ciel_domain::users::{ProfilePatch, User, UserCounts};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A profile update as sent (absent or null fields stay unchanged).
+#[derive(Clone, Debug, Default)]
+pub struct ProfileUpdate {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New bio.
+    pub bio: Option<String>,
+    /// New avatar key.
+    pub avatar_key: Option<String>,
+}
+
+/// Account reads and changes.
+#[derive(Clone)]
+pub struct AccountService {
+    accounts: Arc<dyn AccountRepo>,
+    trust: Arc<dyn TrustRepo>,
+    avatars: AvatarUrls,
+}
+
+fn user_not_found() -> AppError {
+    AppError::NotFound("user not found".into())
+}
+
+impl AccountService {
+    /// A service over the account and trust stores, signing avatar URLs with `avatars`.
+    pub fn new(
+        accounts: Arc<dyn AccountRepo>,
+        trust: Arc<dyn TrustRepo>,
+        avatars: AvatarUrls,
+    ) -> Self {
+        Self {
+            accounts,
+            trust,
+            avatars,
+        }
+    }
+
+    /// The user's avatar URL (presigned GET, 4 h), if they have an avatar.
+    pub async fn avatar_url(&self, user: &User) -> Option<String> {
+        self.avatars.url(user.avatar_key.as_deref()).await
+    }
+
+    /// The caller's own account (`GET /auth/me`).
+    pub async fn me(&self, user: UserId) -> Result<User, AppError> {
+        match self.accounts.find(user).await.map_err(AppError::internal)? {
+            Some(u) if u.deleted_at.is_none() => Ok(u),
+            _ => Err(user_not_found()),
+        }
+    }
+
+    /// A public profile with real counts (`GET /users/:id`); deleted users are not found.
+    pub async fn profile(&self, id: UserId) -> Result<(User, UserCounts), AppError> {
+        let user = self.me(id).await?;
+        let counts = self.accounts.counts(id).await.map_err(AppError::internal)?;
+        Ok((user, counts))
+    }
+
+    /// `PATCH /users/:id`: only the caller's own profile (checked first), validated fields.
+    pub async fn update_profile(
+        &self,
+        caller: UserId,
+        target: UserId,
+        update: ProfileUpdate,
+    ) -> Result<User, AppError> {
+        if caller != target {
+            return Err(AppError::Forbidden("cannot update other users".into()));
+        }
+        let invalid = |e: ciel_domain::accounts::Invalid| AppError::Invalid(e.0);
+        let patch = ProfilePatch {
+            display_name: update
+                .display_name
+                .as_deref()
+                .map(DisplayName::parse)
+                .transpose()
+                .map_err(invalid)?,
+            bio: update
+                .bio
+                .as_deref()
+                .map(Bio::parse)
+                .transpose()
+                .map_err(invalid)?,
+            avatar_key: match update.avatar_key {
+                // A processed-media avatar must be a completed Media of the caller; no media
+                // can complete before the media pipeline exists, so none is valid yet.
+                Some(key) if Uuid::parse_str(&key).is_ok() => {
+                    return Err(AppError::Invalid("invalid avatar".into()));
+                }
+                other => other,
+            },
+        };
+        let before = self.me(caller).await?;
+        let after = self
+            .accounts
+            .update_profile(caller, &patch)
+            .await
+            .map_err(AppError::internal)?
+            .ok_or_else(user_not_found)?;
+        if before.avatar_key != after.avatar_key {
+            self.avatars.forget(before.avatar_key.as_deref()).await;
+        }
+        Ok(after)
+    }
+
+    /// `DELETE /account`: soft delete; every session ends at once.
+    pub async fn delete(&self, user: UserId) -> Result<(), AppError> {
+        if self
+            .accounts
+            .delete_account(user, Utc::now())
+            .await
+            .map_err(AppError::internal)?
+        {
+            Ok(())
+        } else {
+            Err(user_not_found())
+        }
+    }
+
+    /// `GET /account/trust-score`: the record and whether the user is banned now.
+    pub async fn trust_score(&self, user: UserId) -> Result<(TrustRecord, bool), AppError> {
+        let record = self
+            .trust
+            .get(user)
+            .await
+            .map_err(AppError::internal)?
+            .ok_or_else(|| AppError::NotFound("trust score not found".into()))?;
+        let banned = record.is_banned(Utc::now());
+        Ok((record, banned))
+    }
+}

@@ -1,0 +1,256 @@
+//! Sign-up, login, refresh, revoke and bearer authentication (contract §2.2, §2.4, §3.6, §3.7).
+
+use crate::error::AppError;
+use crate::password_pool::{PasswordPool, PoolError};
+use crate::tokens::{IssuedToken, TokenService, token_hash};
+use chrono::Utc;
+use ciel_domain::UserId;
+use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
+use ciel_domain::ports::{
+    AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError,
+};
+use ciel_domain::users::{NewAccount, User};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The message for banned accounts at login and refresh.
+pub const SUSPENDED: &str = "Your account has been temporarily suspended";
+const INVALID_CREDENTIALS: &str = "invalid credentials";
+const INVALID_REFRESH: &str = "invalid refresh token";
+const INVALID_TOKEN: &str = "invalid or expired token";
+
+/// A new access token and a new refresh token.
+#[derive(Clone, Debug)]
+pub struct TokenPair {
+    /// The access token.
+    pub access: IssuedToken,
+    /// The refresh token.
+    pub refresh: IssuedToken,
+}
+
+/// What a client sends to sign up (raw; validated here in the contract's order).
+#[derive(Clone, Debug, Default)]
+pub struct SignUpRequest {
+    /// Handle.
+    pub handle: String,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Password.
+    pub password: String,
+    /// Invite code (required).
+    pub invite_code: Option<String>,
+    /// Bio.
+    pub bio: Option<String>,
+    /// Avatar storage key or processed media id.
+    pub avatar_key: Option<String>,
+}
+
+/// Accounts and sessions.
+#[derive(Clone)]
+pub struct AuthService {
+    accounts: Arc<dyn AccountRepo>,
+    refresh_tokens: Arc<dyn RefreshTokenRepo>,
+    tokens: Arc<TokenService>,
+    passwords: PasswordPool,
+}
+
+impl From<PoolError> for AppError {
+    fn from(err: PoolError) -> Self {
+        match err {
+            PoolError::Busy { retry_after_secs } => AppError::Unavailable {
+                message: "server busy, please retry".into(),
+                retry_after_secs,
+            },
+            PoolError::Failed(cause) => AppError::Internal(cause),
+        }
+    }
+}
+
+fn invalid(e: ciel_domain::accounts::Invalid) -> AppError {
+    AppError::Invalid(e.0)
+}
+
+impl AuthService {
+    /// A service over the account and token stores, the token keys and the hashing pool.
+    pub fn new(
+        accounts: Arc<dyn AccountRepo>,
+        refresh_tokens: Arc<dyn RefreshTokenRepo>,
+        tokens: Arc<TokenService>,
+        passwords: PasswordPool,
+    ) -> Self {
+        Self {
+            accounts,
+            refresh_tokens,
+            tokens,
+            passwords,
+        }
+    }
+
+    /// `POST /users`: validates in the contract's order (handle, email, display name, bio,
+    /// password, invite code), hashes, and creates the account while consuming the invite.
+    pub async fn sign_up(&self, req: SignUpRequest) -> Result<User, AppError> {
+        let handle = Handle::parse(&req.handle).map_err(invalid)?;
+        let email = Email::parse(&req.email).map_err(invalid)?;
+        let display_name = DisplayName::parse(&req.display_name).map_err(invalid)?;
+        let bio = req
+            .bio
+            .as_deref()
+            .map(Bio::parse)
+            .transpose()
+            .map_err(invalid)?;
+        validate_new_password(&req.password).map_err(invalid)?;
+        let invite_code = req
+            .invite_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| AppError::Invalid("invite_code is required".into()))?
+            .to_owned();
+        // A processed-media avatar must belong to the caller; a new account owns none yet.
+        if let Some(key) = &req.avatar_key
+            && Uuid::parse_str(key).is_ok()
+        {
+            return Err(AppError::Invalid("invalid avatar".into()));
+        }
+        let password_hash = self.passwords.hash(req.password).await?;
+        let account = NewAccount {
+            handle,
+            email,
+            display_name,
+            bio,
+            avatar_key: req.avatar_key.filter(|k| !k.is_empty()),
+            password_hash,
+        };
+        self.accounts
+            .sign_up(&account, &invite_code, Utc::now())
+            .await
+            .map_err(|err| match err {
+                SignUpError::HandleTaken | SignUpError::EmailTaken => {
+                    AppError::Conflict(err.to_string())
+                }
+                SignUpError::Invite(problem) => AppError::Invalid(problem.to_string()),
+                SignUpError::Repo(e) => AppError::internal(e),
+            })
+    }
+
+    /// `POST /auth/login` with an email (or a handle) and a password.
+    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, AppError> {
+        if email.trim().is_empty() || password.trim().is_empty() {
+            return Err(AppError::Invalid("email and password are required".into()));
+        }
+        if password.len() > 128 {
+            return Err(AppError::Invalid(
+                "password must be at most 128 characters".into(),
+            ));
+        }
+        let creds = self
+            .accounts
+            .credentials(email.trim())
+            .await
+            .map_err(AppError::internal)?;
+        // Unknown accounts verify against a dummy hash: same time, same answer.
+        let hash = creds.as_ref().map(|c| c.password_hash.clone());
+        let verified = self.passwords.verify(password.to_owned(), hash).await?;
+        let creds = match creds {
+            Some(c) if verified && !c.deleted => c,
+            _ => return Err(AppError::Unauthenticated(INVALID_CREDENTIALS.into())),
+        };
+        let now = Utc::now();
+        if creds.banned_until.is_some_and(|until| until > now) {
+            return Err(AppError::Forbidden(SUSPENDED.into()));
+        }
+        let (pair, row) = self.issue_pair(creds.user_id)?;
+        self.refresh_tokens
+            .insert(&row)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(pair)
+    }
+
+    fn issue_pair(&self, user: UserId) -> Result<(TokenPair, NewRefreshToken), AppError> {
+        let now = Utc::now();
+        let jti = Uuid::new_v4();
+        let access = self
+            .tokens
+            .issue_access(user, now)
+            .map_err(AppError::internal)?;
+        let refresh = self
+            .tokens
+            .issue_refresh(user, jti, now)
+            .map_err(AppError::internal)?;
+        let row = NewRefreshToken {
+            id: jti,
+            user_id: user,
+            token_hash: token_hash(&refresh.token),
+            expires_at: refresh.expires_at,
+        };
+        Ok((TokenPair { access, refresh }, row))
+    }
+
+    /// `POST /auth/refresh`: rotates the refresh token; replaying a rotated or revoked token
+    /// ends every session of its user.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AppError> {
+        if refresh_token.trim().is_empty() {
+            return Err(AppError::Invalid("refresh_token is required".into()));
+        }
+        let unauthorized = || AppError::Unauthenticated(INVALID_REFRESH.into());
+        let claims = self
+            .tokens
+            .verify_refresh(refresh_token)
+            .map_err(|_| unauthorized())?;
+        let (pair, next) = self.issue_pair(claims.user)?;
+        let outcome = self
+            .refresh_tokens
+            .rotate(
+                claims.jti,
+                claims.user,
+                &token_hash(refresh_token),
+                &next,
+                Utc::now(),
+            )
+            .await
+            .map_err(AppError::internal)?;
+        match outcome {
+            RotateOutcome::Rotated => Ok(pair),
+            RotateOutcome::Banned => Err(AppError::Forbidden(SUSPENDED.into())),
+            RotateOutcome::Reused => {
+                tracing::warn!(user = %claims.user, "refresh token reuse: every session revoked");
+                Err(unauthorized())
+            }
+            RotateOutcome::NotFound | RotateOutcome::UserDeleted => Err(unauthorized()),
+        }
+    }
+
+    /// `POST /auth/revoke`: always succeeds for a non-blank token.
+    pub async fn revoke(&self, refresh_token: &str) -> Result<(), AppError> {
+        if refresh_token.trim().is_empty() {
+            return Err(AppError::Invalid("refresh_token is required".into()));
+        }
+        self.refresh_tokens
+            .revoke(&token_hash(refresh_token), Utc::now())
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// The user behind an access token, if the token is valid and the user exists, is not
+    /// deleted and is not banned.
+    pub async fn authenticate(&self, access_token: &str) -> Result<UserId, AppError> {
+        let unauthorized = || AppError::Unauthenticated(INVALID_TOKEN.into());
+        let user = self
+            .tokens
+            .verify_access(access_token)
+            .map_err(|_| unauthorized())?;
+        let active = self
+            .accounts
+            .is_active(user, Utc::now())
+            .await
+            .map_err(AppError::internal)?;
+        if active {
+            Ok(user)
+        } else {
+            Err(unauthorized())
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! `TokenPair` and the auth request bodies on the wire.
+
+use ciel_app::TokenPair;
+use ciel_domain::time::format_timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Contract §1.8 TokenPair.
+#[derive(Serialize)]
+pub struct TokenPairDto {
+    access_token: String,
+    refresh_token: String,
+    access_expires_at: String,
+    refresh_expires_at: String,
+}
+
+impl From<TokenPair> for TokenPairDto {
+    fn from(p: TokenPair) -> Self {
+        Self {
+            access_expires_at: format_timestamp(&p.access.expires_at),
+            refresh_expires_at: format_timestamp(&p.refresh.expires_at),
+            access_token: p.access.token,
+            refresh_token: p.refresh.token,
+        }
+    }
+}
+
+/// `POST /auth/login`: `email` may also be a handle.
+#[derive(Deserialize)]
+pub struct LoginBody {
+    /// Email or handle.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /auth/refresh` and `POST /auth/revoke`.
+#[derive(Deserialize)]
+pub struct RefreshBody {
+    /// The refresh token.
+    pub refresh_token: String,
+}

@@ -1,0 +1,138 @@
+//! Trust score, devices and reports on the wire.
+
+use ciel_app::InviteStats;
+use ciel_domain::UserId;
+use ciel_domain::devices::Device;
+use ciel_domain::moderation::{PostFlag, UserFlag};
+use ciel_domain::time::format_timestamp;
+use ciel_domain::trust::TrustRecord;
+use serde::{Deserialize, Serialize};
+
+/// Contract §1.8 TrustScore.
+#[derive(Serialize)]
+pub struct TrustScoreDto {
+    user_id: String,
+    trust_level: i32,
+    trust_level_name: &'static str,
+    trust_points: i32,
+    account_age_days: i32,
+    posts_count: i32,
+    followers_count: i32,
+    strikes: i32,
+    is_banned: bool,
+}
+
+impl TrustScoreDto {
+    /// Builds the DTO.
+    pub fn new(user: UserId, r: TrustRecord, is_banned: bool) -> Self {
+        Self {
+            user_id: user.to_string(),
+            trust_level: r.level.number(),
+            trust_level_name: r.level.name(),
+            trust_points: r.points,
+            account_age_days: r.account_age_days,
+            posts_count: r.posts_count,
+            followers_count: r.followers_count,
+            strikes: r.strikes,
+            is_banned,
+        }
+    }
+}
+
+/// Contract §1.8 Device: the hash is cut to its first 16 hex characters.
+#[derive(Serialize)]
+pub struct DeviceDto {
+    fingerprint_hash: String,
+    account_count: i32,
+    risk_score: i32,
+    is_blocked: bool,
+}
+
+impl From<Device> for DeviceDto {
+    fn from(d: Device) -> Self {
+        Self {
+            fingerprint_hash: d.fingerprint_hash.chars().take(16).collect(),
+            account_count: d.account_count,
+            risk_score: d.risk_score,
+            is_blocked: d.is_blocked,
+        }
+    }
+}
+
+/// `POST /account/device/register` (a missing fingerprint is reported as required).
+#[derive(Deserialize)]
+pub struct DeviceBody {
+    /// The raw fingerprint.
+    pub fingerprint: Option<String>,
+}
+
+/// Contract §1.8 InviteStats.
+#[derive(Serialize)]
+pub struct InviteStatsDto {
+    invites_sent: i32,
+    successful_invites: i32,
+    remaining_invites: i32,
+    max_invites: i32,
+}
+
+impl From<InviteStats> for InviteStatsDto {
+    fn from(s: InviteStats) -> Self {
+        Self {
+            invites_sent: s.invites_sent,
+            successful_invites: s.successful_invites,
+            remaining_invites: s.remaining_invites,
+            max_invites: s.max_invites,
+        }
+    }
+}
+
+/// Body of reports and takedowns (all optional; an empty body means `{}`).
+#[derive(Default, Deserialize)]
+pub struct ReasonBody {
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// Contract §1.8 UserFlag.
+#[derive(Serialize)]
+pub struct UserFlagDto {
+    id: String,
+    reporter_id: String,
+    target_id: String,
+    reason: Option<String>,
+    created_at: String,
+}
+
+impl From<UserFlag> for UserFlagDto {
+    fn from(f: UserFlag) -> Self {
+        Self {
+            id: f.id.to_string(),
+            reporter_id: f.reporter_id.to_string(),
+            target_id: f.target_id.to_string(),
+            reason: f.reason,
+            created_at: format_timestamp(&f.created_at),
+        }
+    }
+}
+
+/// Contract §1.8 PostFlag.
+#[derive(Serialize)]
+pub struct PostFlagDto {
+    id: String,
+    reporter_id: String,
+    post_id: String,
+    reason: Option<String>,
+    created_at: String,
+}
+
+impl From<PostFlag> for PostFlagDto {
+    fn from(f: PostFlag) -> Self {
+        Self {
+            id: f.id.to_string(),
+            reporter_id: f.reporter_id.to_string(),
+            post_id: f.post_id.to_string(),
+            reason: f.reason,
+            created_at: format_timestamp(&f.created_at),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Bearer authentication in the type: a handler taking [`AuthUser`] cannot run without a valid
+//! access token of an active user; [`MaybeUser`] reads the token when it validates and serves
+//! anonymously otherwise (contract §1.4).
+
+use crate::error::ApiError;
+use crate::state::HttpState;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+use ciel_domain::UserId;
+use futures_util::future::LocalBoxFuture;
+
+/// The authenticated caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthUser(pub UserId);
+
+/// The caller when a valid bearer token was sent; `None` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaybeUser(pub Option<UserId>);
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, message)
+}
+
+/// The token after `Bearer ` (case-sensitive prefix), or the contract's 401.
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or_else(|| unauthorized("missing Authorization header"))?;
+    let value = header
+        .to_str()
+        .map_err(|_| unauthorized("invalid Authorization header"))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| unauthorized("invalid Authorization header"))?;
+    Ok(token.trim().to_owned())
+}
+
+async fn authenticate(req: HttpRequest) -> Result<UserId, ApiError> {
+    let token = bearer_token(&req)?;
+    let state = req
+        .app_data::<web::Data<HttpState>>()
+        .ok_or_else(|| ApiError::from(ciel_app::AppError::internal("state missing")))?;
+    Ok(state.auth.authenticate(&token).await?)
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await.map(AuthUser) })
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if !req.headers().contains_key(AUTHORIZATION) {
+                return Ok(MaybeUser(None));
+            }
+            match authenticate(req).await {
+                Ok(user) => Ok(MaybeUser(Some(user))),
+                // A broken database is still an error; a bad token is just anonymous.
+                Err(e) if e.status_code_u16() >= 500 => Err(e),
+                Err(_) => Ok(MaybeUser(None)),
+            }
+        })
+    }
+}

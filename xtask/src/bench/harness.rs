@@ -1,0 +1,207 @@
+//! Bench plumbing: a release `ciel-api` against throwaway Postgres and Redis, and `wrk` runs.
+
+use anyhow::{Context, Result, bail};
+use ciel_testkit::services::{self, ServiceEnv, ServiceKind};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Installs `wrk` with apt when it is missing (root only).
+pub fn ensure_wrk() -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    eprintln!("bench: installing wrk with apt-get …");
+    let ok = Command::new("sh")
+        .args([
+            "-c",
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk",
+        ])
+        .status()?
+        .success();
+    if !ok {
+        bail!("could not install wrk; install it yourself (apt-get install wrk) and rerun");
+    }
+    Ok(())
+}
+
+/// Services for a bench: Postgres and Redis in their own directory, stopped on drop.
+pub struct BenchServices {
+    dir: PathBuf,
+    /// Their environment.
+    pub env: ServiceEnv,
+}
+
+impl BenchServices {
+    /// Starts Postgres and Redis under `target/ciel-bench-<pid>`.
+    pub fn start() -> Result<Self> {
+        let root = crate::root();
+        let dir = root.join(format!("target/ciel-bench-{}", std::process::id()));
+        let kinds = [ServiceKind::Postgres, ServiceKind::Redis];
+        services::ensure_installed(&kinds, &root.join("target"))?;
+        services::spawn_watchdog(&dir, std::process::id())?;
+        let env = services::start(&dir, &kinds)?;
+        Ok(Self { dir, env })
+    }
+}
+
+impl Drop for BenchServices {
+    fn drop(&mut self) {
+        let _ = services::stop(&self.dir);
+    }
+}
+
+/// Builds `ciel-api` in release mode and returns its path.
+pub fn build_release_api() -> Result<PathBuf> {
+    eprintln!("bench: building ciel-api (release) …");
+    let ok = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "ciel-api"])
+        .current_dir(crate::root())
+        .status()?
+        .success();
+    if !ok {
+        bail!("building ciel-api --release failed (see above)");
+    }
+    Ok(crate::root().join("target/release/ciel-api"))
+}
+
+/// A running API process, killed on drop.
+pub struct Api {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Api {
+    /// Starts `binary` with `env` and waits until `/health` answers.
+    pub fn start(binary: &Path, env: &BTreeMap<String, String>) -> Result<Self> {
+        let port = ciel_testkit::process::free_port();
+        let child = Command::new(binary)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .envs(env)
+            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let api = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(out) = Command::new("curl")
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    &format!("{}/health", api.base),
+                ])
+                .output()
+                && out.stdout == b"200"
+            {
+                return Ok(api);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!("ciel-api did not become healthy within 30 s")
+    }
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What one `wrk` run measured.
+#[derive(Clone, Copy, Debug)]
+pub struct WrkResult {
+    /// Successful (2xx/3xx) responses per second.
+    pub ok_per_sec: f64,
+    /// All responses per second.
+    pub total_per_sec: f64,
+    /// 99th percentile latency in milliseconds.
+    pub p99_ms: f64,
+}
+
+/// Starts `wrk` with `threads`/`connections` for `seconds` against `url`, with a Lua `script`.
+pub fn spawn_wrk(
+    threads: u32,
+    connections: u32,
+    seconds: u64,
+    url: &str,
+    script: &Path,
+) -> Result<Child> {
+    Ok(Command::new("wrk")
+        .args([
+            &format!("-t{threads}"),
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(script)
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running wrk")?)
+}
+
+/// Waits for a `wrk` child and parses its report.
+pub fn finish_wrk(child: Child, seconds: u64) -> Result<WrkResult> {
+    let out = child.wait_with_output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let number = |prefix: &str| -> Option<f64> {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+    };
+    let total: f64 = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("unexpected wrk output:\n{text}"))?;
+    let non_2xx = number("Non-2xx").unwrap_or(0.0);
+    let p99 = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("99%"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .map(parse_latency_ms)
+        .unwrap_or(f64::NAN);
+    let secs = seconds as f64;
+    Ok(WrkResult {
+        ok_per_sec: (total - non_2xx) / secs,
+        total_per_sec: total / secs,
+        p99_ms: p99,
+    })
+}
+
+fn parse_latency_ms(v: &str) -> f64 {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => f64::NAN,
+    }
+}
+
+/// Writes a wrk Lua script into the bench directory and returns its path.
+pub fn script(name: &str, body: &str) -> Result<PathBuf> {
+    let dir = crate::root().join("target/bench-scripts");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    std::fs::write(&path, body)?;
+    Ok(path)
+}

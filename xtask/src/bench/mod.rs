@@ -1,0 +1,15 @@
+//! `cargo xtask bench …`: performance measured as ratios against a baseline taken in the same
+//! run (shared machines drift; ratios do not). Each bench shows progress and ends with a summary.
+
+mod harness;
+mod login;
+
+use anyhow::{Result, bail};
+
+/// Runs `bench <name>`.
+pub fn run(args: &[&str]) -> Result<()> {
+    match args.first().copied() {
+        Some("login") => login::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login [--seconds N]"),
+    }
+}
