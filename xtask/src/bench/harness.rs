@@ -138,7 +138,7 @@ pub fn spawn_wrk(
     url: &str,
     script: &Path,
 ) -> Result<Child> {
-    Ok(Command::new("wrk")
+    Command::new("wrk")
         .args([
             &format!("-t{threads}"),
             &format!("-c{connections}"),
@@ -151,7 +151,7 @@ pub fn spawn_wrk(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("running wrk")?)
+        .context("running wrk")
 }
 
 /// Waits for a `wrk` child and parses its report.

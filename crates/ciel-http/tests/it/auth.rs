@@ -381,3 +381,39 @@ async fn deleted_users_lose_every_session_at_once() {
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn a_login_flood_beyond_the_hashing_queue_gets_503_with_retry_after() {
+    let app = TestApp::builder()
+        .env("PASSWORD_HASH_CONCURRENCY", "1")
+        .env("PASSWORD_HASH_QUEUE", "0")
+        .spawn()
+        .await;
+    let ann = app.user("ann").await;
+    let attempts = (0..8).map(|_| {
+        app.post_json_owned(
+            "/v1/auth/login",
+            json!({"email": ann.email, "password": TEST_PASSWORD}),
+        )
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut ok = 0;
+    let mut busy = 0;
+    for res in responses {
+        match res.status().as_u16() {
+            200 => ok += 1,
+            503 => {
+                assert!(res.headers().contains_key("retry-after"));
+                let body = json(res).await;
+                assert_eq!(body["error"], "server busy, please retry");
+                busy += 1;
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(ok >= 1, "the permit holder gets through");
+    assert!(
+        busy >= 1,
+        "the rest are turned away, not queued without bound"
+    );
+}

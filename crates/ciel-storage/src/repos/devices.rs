@@ -68,7 +68,8 @@ impl DeviceRepo for PgDeviceRepo {
                     d::last_seen_at.eq(now),
                     d::updated_at.eq(now),
                 ))
-                .on_conflict_do_nothing()
+                .on_conflict(d::fingerprint_hash)
+                .do_nothing()
                 .execute(conn)
                 .await?;
             let row: DeviceRow = d::table
@@ -110,9 +111,11 @@ impl DeviceRepo for PgDeviceRepo {
 
     async fn list_for_user(&self, user: UserId) -> Result<Vec<Device>, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
+        // `user_ids @> ARRAY[$1]` (the same rows as `$1 = ANY(user_ids)`) is the form the GIN
+        // index serves.
         d::table
             .filter(d::user_ids.contains(vec![user.as_uuid()]))
-            .order(d::last_seen_at.desc())
+            .order((d::last_seen_at.desc(), d::fingerprint_hash.asc()))
             .select(DeviceRow::as_select())
             .load(&mut conn)
             .await

@@ -75,7 +75,12 @@ impl InviteRepo for PgInviteRepo {
         creator: UserId,
     ) -> Result<Invite, CreateInviteError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let invite = invite.clone();
+        // A user's code is always a standard code created by them, whatever the caller filled in.
+        let invite = NewInvite {
+            created_by: Some(creator),
+            invite_type: InviteType::Standard,
+            ..invite.clone()
+        };
         conn.transaction::<_, QuotaTxError, _>(async move |conn| {
             let now = Utc::now();
             // The creator's trust row is the quota's lock: concurrent creations serialise here.
