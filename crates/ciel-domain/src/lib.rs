@@ -12,6 +12,7 @@ pub mod ids;
 pub mod invites;
 pub mod moderation;
 pub mod pagination;
+pub mod ratelimit;
 pub mod ports;
 pub mod time;
 pub mod trust;

@@ -10,6 +10,7 @@ pub mod invites;
 pub mod jobs;
 pub mod moderation;
 pub mod object_store;
+pub mod ratelimit;
 pub mod repo;
 pub mod trust;
 
@@ -21,5 +22,6 @@ pub use invites::{CreateInviteError, InviteRepo};
 pub use jobs::{JobQueue, MediaJob, QueueError};
 pub use moderation::{FlagError, ModerationRepo};
 pub use object_store::{ObjectMeta, ObjectStore, ObjectStoreError, PresignedPut};
+pub use ratelimit::{Decision, Limit, RateLimiter};
 pub use repo::RepoError;
 pub use trust::TrustRepo;

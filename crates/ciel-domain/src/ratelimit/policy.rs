@@ -1,6 +1,6 @@
 //! The limit tables of contract §4.1 and §4.3.
 
-use ciel_domain::trust::TrustLevel;
+use crate::trust::TrustLevel;
 
 /// A fixed window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

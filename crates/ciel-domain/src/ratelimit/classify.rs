@@ -1,6 +1,6 @@
 //! Route → limit class (contract §4.2 and §4.3), on paths with `/v1` already stripped.
 
-use crate::policy::{ActionClass, IpAction};
+use super::policy::{ActionClass, IpAction};
 
 /// How a request is limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
