@@ -11,6 +11,7 @@ pub mod invites;
 pub mod moderation;
 pub mod password;
 pub mod password_pool;
+pub mod ratelimits;
 pub mod tokens;
 
 pub use accounts::{AccountService, ProfileUpdate};
@@ -21,3 +22,4 @@ pub use error::AppError;
 pub use health::{HealthReport, HealthService, Readiness};
 pub use invites::{InviteService, InviteStats};
 pub use moderation::ModerationService;
+pub use ratelimits::{RateLimitService, RateLimitsView};

@@ -2,6 +2,7 @@
 
 use crate::extract::rejections;
 use crate::middleware::edge::edge;
+use crate::middleware::ratelimit::rate_limit;
 use crate::routes;
 use crate::state::HttpState;
 use actix_web::body::MessageBody;
@@ -30,6 +31,7 @@ pub fn build_app(
         .app_data(rejections::query_config())
         .app_data(rejections::path_config())
         .app_data(web::PayloadConfig::new(BODY_LIMIT_BYTES))
+        .wrap(from_fn(rate_limit))
         .wrap(from_fn(edge))
         .wrap(Compress::default())
         // Resources (not bare routes) so that a known path with another method is a 405.
@@ -54,6 +56,7 @@ pub fn build_app(
                     web::resource("/account/device/register").post(routes::users::register_device),
                 )
                 .service(web::resource("/account/devices").get(routes::users::devices))
+                .service(web::resource("/account/rate-limits").get(routes::users::rate_limits))
                 .service(
                     web::resource("/invites")
                         .get(routes::invites::list)

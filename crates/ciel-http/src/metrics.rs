@@ -1,7 +1,7 @@
 //! The Prometheus registry and the HTTP metrics recorded by the metrics middleware.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
 };
 use std::sync::Arc;
 
@@ -11,6 +11,8 @@ pub struct HttpMetrics {
     registry: Registry,
     requests: IntCounterVec,
     durations: HistogramVec,
+    rejections: IntCounterVec,
+    fallbacks: IntCounter,
 }
 
 /// Registering a metric failed (a name was registered twice).
@@ -37,12 +39,24 @@ impl HttpMetrics {
             ]),
             &labels,
         )?;
+        let rejections = IntCounterVec::new(
+            Opts::new("ratelimit_rejections_total", "Requests refused with 429"),
+            &["class", "action"],
+        )?;
+        let fallbacks = IntCounter::new(
+            "ratelimit_fallback_total",
+            "Rate-limit decisions made by the in-process fallback while Redis was unreachable",
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(durations.clone()))?;
+        registry.register(Box::new(rejections.clone()))?;
+        registry.register(Box::new(fallbacks.clone()))?;
         Ok(Self {
             registry,
             requests,
             durations,
+            rejections,
+            fallbacks,
         })
     }
 
@@ -52,6 +66,16 @@ impl HttpMetrics {
         let labels = [method, path, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.durations.with_label_values(&labels).observe(seconds);
+    }
+
+    /// Counts a 429 (`class` is `user` or `ip`).
+    pub fn rate_limit_rejected(&self, class: &str, action: &str) {
+        self.rejections.with_label_values(&[class, action]).inc();
+    }
+
+    /// Counts a decision made by the rate limiter's in-process fallback.
+    pub fn rate_limit_fallback(&self) {
+        self.fallbacks.inc();
     }
 
     /// The registry, for other components to register into.

@@ -3,6 +3,7 @@
 use crate::metrics::HttpMetrics;
 use ciel_app::{
     AccountService, AuthService, DeviceService, HealthService, InviteService, ModerationService,
+    RateLimitService,
 };
 use ipnet::IpNet;
 use secrecy::SecretString;
@@ -17,6 +18,8 @@ pub struct HttpSettings {
     pub trusted_proxies: Vec<IpNet>,
     /// The shared admin secret; `None` (or empty) disables admin routes (403).
     pub admin_token: Option<SecretString>,
+    /// Whether the edge enforces rate limits (`RATE_LIMIT_ENABLED`).
+    pub rate_limits_enabled: bool,
 }
 
 /// Shared application state, cheap to clone into every worker thread.
@@ -38,4 +41,6 @@ pub struct HttpState {
     pub accounts: AccountService,
     /// Device fingerprints.
     pub devices: DeviceService,
+    /// Rate-limit decisions.
+    pub ratelimits: RateLimitService,
 }

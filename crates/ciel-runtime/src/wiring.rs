@@ -9,14 +9,15 @@ use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, DeviceService, HealthService, InviteService,
-    ModerationService,
+    ModerationService, RateLimitService,
 };
 use ciel_cache::RedisCache;
-use ciel_domain::ports::Cache;
+use ciel_domain::ports::{Cache, RateLimiter};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
 };
 use ciel_media::{S3Settings, S3Store};
+use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
     PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
 };
@@ -121,21 +122,27 @@ pub struct ApiParts {
 /// Builds the API's adapters and services from configuration.
 pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
-    let cache = RedisCache::connect_lazy(config.redis_url.expose_secret(), "")
-        .map_err(|e| WiringError::Adapter(e.to_string()))?;
-    build_parts(config, pool, Some(Arc::new(cache)))
+    let url = config.redis_url.expose_secret();
+    let prefix = config.redis_key_prefix.as_str();
+    let cache =
+        RedisCache::connect_lazy(url, prefix).map_err(|e| WiringError::Adapter(e.to_string()))?;
+    let redis_limiter = RedisLimiter::connect_lazy(url, prefix)
+        .map_err(|e| WiringError::Adapter(format!("rate limiter: {e}")))?;
+    let limiter = FallbackLimiter::new(redis_limiter, MemoryLimiter::new());
+    build_parts(config, pool, Some(Arc::new(cache)), Arc::new(limiter))
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
 pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
-    build_parts(config, pool, None)
+    build_parts(config, pool, None, Arc::new(MemoryLimiter::new()))
 }
 
 fn build_parts(
     config: &Config,
     pool: PgPool,
     cache: Option<Arc<dyn Cache>>,
+    limiter: Arc<dyn RateLimiter>,
 ) -> Result<ApiParts, WiringError> {
     let registry = Registry::new();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
@@ -163,6 +170,7 @@ fn build_parts(
             served_by: config.served_by.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             admin_token: config.auth.admin_token.clone(),
+            rate_limits_enabled: config.rate_limits_enabled,
         }),
         health,
         metrics: http_metrics,
@@ -179,10 +187,11 @@ fn build_parts(
         ),
         accounts: AccountService::new(
             accounts_repo,
-            trust_repo,
+            trust_repo.clone(),
             AvatarUrls::new(Some(store), cache),
         ),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
+        ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit),
     };
     Ok(ApiParts {
         state,

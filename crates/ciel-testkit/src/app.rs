@@ -39,6 +39,10 @@ pub fn app_env(db: &TestDb) -> HashMap<String, String> {
         ("PASETO_REFRESH_KEY", random_key()),
         ("ADMIN_TOKEN", unique_name("admin")),
         ("RUST_LOG", "warn".to_owned()),
+        // Tests share one Redis: keys are unique per app. Rate limits are off unless a test
+        // turns them on (most tests make more sign-ups and logins than one IP may).
+        ("REDIS_KEY_PREFIX", format!("{}:", unique_name("app"))),
+        ("RATE_LIMIT_ENABLED", "false".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

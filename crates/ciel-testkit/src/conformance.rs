@@ -386,3 +386,111 @@ where
 
     queue.ping().await.expect("ping after use");
 }
+
+/// The behaviour every `RateLimiter` adapter must have (GCRA: `max` at once, then one per
+/// `window / max`). `prefix` isolates this run's keys.
+pub async fn rate_limiter_suite(limiter: &dyn ciel_domain::ports::RateLimiter, prefix: &str) {
+    use ciel_domain::ports::Limit;
+    use ciel_domain::ratelimit::Window;
+    let key = |k: &str| format!("{prefix}{k}");
+    // T = 12 s: the suite runs well within one emission interval.
+    let five_a_minute = [Limit {
+        window: Window::Minute,
+        max: 5,
+    }];
+
+    // Peek does not consume.
+    for _ in 0..3 {
+        let d = limiter.peek(&key("a"), &five_a_minute).await;
+        assert!(d.allowed, "peek on a fresh key: {d:?}");
+        assert_eq!((d.limit, d.remaining), (5, 5), "peek on a fresh key: {d:?}");
+    }
+
+    // Exactly max allowed, remaining counting down to 0.
+    for expected in (0..5).rev() {
+        let d = limiter.check(&key("a"), &five_a_minute).await;
+        assert!(d.allowed, "request {} of 5: {d:?}", 5 - expected);
+        assert_eq!((d.limit, d.remaining), (5, expected), "{d:?}");
+        assert_eq!(d.retry_after, Duration::ZERO, "{d:?}");
+    }
+
+    // Then refused, with the real wait: positive and at most one emission interval.
+    for _ in 0..3 {
+        let d = limiter.check(&key("a"), &five_a_minute).await;
+        assert!(!d.allowed, "the 6th request in a minute is refused: {d:?}");
+        assert_eq!((d.limit, d.remaining), (5, 0), "{d:?}");
+        assert!(
+            d.retry_after > Duration::ZERO && d.retry_after <= Duration::from_secs(12),
+            "retry_after is the wait for the next slot (≤ 60 s / 5): {d:?}"
+        );
+    }
+    let d = limiter.peek(&key("a"), &five_a_minute).await;
+    assert!(!d.allowed && d.remaining == 0, "peek when exhausted: {d:?}");
+
+    // Keys are independent.
+    let d = limiter.check(&key("b"), &five_a_minute).await;
+    assert!(d.allowed, "another key is unaffected: {d:?}");
+    assert_eq!(d.remaining, 4, "{d:?}");
+
+    // Two limits at once: the tightest is reported, and any one refusing refuses.
+    let both = [
+        Limit {
+            window: Window::Hour,
+            max: 100,
+        },
+        Limit {
+            window: Window::Minute,
+            max: 3,
+        },
+    ];
+    for expected in (0..3).rev() {
+        let d = limiter.check(&key("c"), &both).await;
+        assert!(d.allowed, "{d:?}");
+        assert_eq!(
+            (d.limit, d.remaining),
+            (3, expected),
+            "the minute limit is tightest: {d:?}"
+        );
+    }
+    let d = limiter.check(&key("c"), &both).await;
+    assert!(!d.allowed, "the minute limit refuses: {d:?}");
+    assert_eq!((d.limit, d.remaining), (3, 0), "{d:?}");
+    assert!(
+        d.retry_after > Duration::ZERO && d.retry_after <= Duration::from_secs(20),
+        "{d:?}"
+    );
+    // Only allowed requests counted against the hour limit.
+    let hour_only = [both[0]];
+    let d = limiter.peek(&key("c"), &hour_only).await;
+    assert!(d.allowed, "{d:?}");
+    assert_eq!(
+        (d.limit, d.remaining),
+        (100, 97),
+        "3 counted, the refused one not: {d:?}"
+    );
+
+    // A tighter long window binds even though the short one allows.
+    let hour_and_day = [
+        Limit {
+            window: Window::Hour,
+            max: 10,
+        },
+        Limit {
+            window: Window::Day,
+            max: 2,
+        },
+    ];
+    for expected in [1, 0] {
+        let d = limiter.check(&key("d"), &hour_and_day).await;
+        assert!(d.allowed, "{d:?}");
+        assert_eq!((d.limit, d.remaining), (2, expected), "{d:?}");
+    }
+    let d = limiter.check(&key("d"), &hour_and_day).await;
+    assert!(!d.allowed, "the day limit refuses: {d:?}");
+    assert_eq!(d.limit, 2, "{d:?}");
+    assert!(
+        d.retry_after > Duration::from_secs(11 * 3600)
+            && d.retry_after <= Duration::from_secs(12 * 3600),
+        "the day limit's wait (T = 12 h): {d:?}"
+    );
+}

@@ -136,3 +136,67 @@ impl From<PostFlag> for PostFlagDto {
         }
     }
 }
+
+/// Contract §1.8 RateLimits.
+#[derive(Serialize)]
+pub struct RateLimitsDto {
+    trust_level: &'static str,
+    posts_per_hour: u32,
+    posts_per_day: u32,
+    follows_per_hour: u32,
+    follows_per_day: u32,
+    likes_per_hour: u32,
+    comments_per_hour: u32,
+    media_read_per_hour: u32,
+    media_upload_per_hour: u32,
+    remaining: RemainingDto,
+}
+
+/// The hourly windows' remaining requests.
+#[derive(Serialize)]
+pub struct RemainingDto {
+    posts: u32,
+    follows: u32,
+    likes: u32,
+    comments: u32,
+    media_read: u32,
+    media_upload: u32,
+}
+
+impl From<ciel_app::RateLimitsView> for RateLimitsDto {
+    fn from(v: ciel_app::RateLimitsView) -> Self {
+        use ciel_domain::ratelimit::ActionClass as A;
+        let find = |class: A| {
+            v.classes
+                .iter()
+                .find(|(c, ..)| *c == class)
+                .map(|(_, hour, day, remaining)| (*hour, day.unwrap_or(0), *remaining))
+                .unwrap_or((0, 0, 0))
+        };
+        let (post_h, post_d, post_r) = find(A::Post);
+        let (follow_h, follow_d, follow_r) = find(A::Follow);
+        let (like_h, _, like_r) = find(A::Like);
+        let (comment_h, _, comment_r) = find(A::Comment);
+        let (read_h, _, read_r) = find(A::MediaRead);
+        let (upload_h, _, upload_r) = find(A::MediaUpload);
+        Self {
+            trust_level: v.level.name(),
+            posts_per_hour: post_h,
+            posts_per_day: post_d,
+            follows_per_hour: follow_h,
+            follows_per_day: follow_d,
+            likes_per_hour: like_h,
+            comments_per_hour: comment_h,
+            media_read_per_hour: read_h,
+            media_upload_per_hour: upload_h,
+            remaining: RemainingDto {
+                posts: post_r,
+                follows: follow_r,
+                likes: like_r,
+                comments: comment_r,
+                media_read: read_r,
+                media_upload: upload_r,
+            },
+        }
+    }
+}

@@ -3,11 +3,12 @@
 //! anonymously otherwise (contract §1.4).
 
 use crate::error::ApiError;
+use crate::middleware::ratelimit::Authenticated;
 use crate::state::HttpState;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use ciel_domain::UserId;
 use futures_util::future::LocalBoxFuture;
 
@@ -39,6 +40,10 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
 }
 
 async fn authenticate(req: HttpRequest) -> Result<UserId, ApiError> {
+    // Verified once already by the rate limiter for user-limited routes.
+    if let Some(done) = req.extensions().get::<Authenticated>() {
+        return Ok(done.0);
+    }
     let token = bearer_token(&req)?;
     let state = req
         .app_data::<web::Data<HttpState>>()

@@ -5,6 +5,7 @@
 pub mod client_ip;
 pub mod edge;
 pub mod headers;
+pub mod ratelimit;
 
 pub use client_ip::ClientIp;
 pub use edge::RequestId;

@@ -115,3 +115,12 @@ pub async fn devices(
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
+
+/// `GET /account/rate-limits`: the caller's limits and what is left of each hourly window.
+pub async fn rate_limits(
+    caller: AuthUser,
+    state: web::Data<HttpState>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state.ratelimits.view(caller.0).await?;
+    Ok(HttpResponse::Ok().json(crate::dto::safety::RateLimitsDto::from(view)))
+}

@@ -7,6 +7,7 @@ mod health;
 mod invites;
 mod metrics;
 mod moderation;
+mod ratelimit;
 mod signup;
 mod users;
 

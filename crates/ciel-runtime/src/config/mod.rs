@@ -147,6 +147,11 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Redis URL (cache and rate-limit store).
     pub redis_url: SecretString,
+    /// Prefix of every Redis key (`REDIS_KEY_PREFIX`, default empty so keys match other Ciel
+    /// implementations sharing the Redis).
+    pub redis_key_prefix: String,
+    /// Whether the edge enforces rate limits (`RATE_LIMIT_ENABLED`, default true).
+    pub rate_limits_enabled: bool,
     /// Object storage.
     pub s3: S3Config,
     /// Message broker.
@@ -265,6 +270,8 @@ impl Config {
             migrate_on_start: r.boolean("MIGRATE_ON_START", false),
         };
         let redis_url = SecretString::from(r.string("REDIS_URL", "redis://127.0.0.1/"));
+        let redis_key_prefix = r.string("REDIS_KEY_PREFIX", "");
+        let rate_limits_enabled = r.boolean("RATE_LIMIT_ENABLED", true);
         let s3 = S3Config {
             endpoint: r.required_url("S3_ENDPOINT"),
             public_endpoint: r.optional_url("S3_PUBLIC_ENDPOINT"),
@@ -315,6 +322,8 @@ impl Config {
             metrics_addr,
             database,
             redis_url,
+            redis_key_prefix,
+            rate_limits_enabled,
             s3,
             amqp,
             auth,

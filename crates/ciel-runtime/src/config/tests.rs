@@ -59,6 +59,8 @@ fn defaults_follow_the_contract() {
     assert_eq!(c.amqp.media_queue, "ciel.media");
     assert!(c.auth.hash_concurrency >= 1);
     assert_eq!(c.auth.hash_queue, 16);
+    assert!(c.rate_limits_enabled);
+    assert_eq!(c.redis_key_prefix, "");
     assert!(!c.database.migrate_on_start);
     assert!(c.metrics_addr.is_none());
     assert!(c.otel_endpoint.is_none());
