@@ -158,19 +158,19 @@ pub fn spawn_wrk(
 pub fn finish_wrk(child: Child, seconds: u64) -> Result<WrkResult> {
     let out = child.wait_with_output()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let number = |prefix: &str| -> Option<f64> {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-    };
     let total: f64 = text
         .lines()
         .find(|l| l.contains("requests in"))
         .and_then(|l| l.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .with_context(|| format!("unexpected wrk output:\n{text}"))?;
-    let non_2xx = number("Non-2xx").unwrap_or(0.0);
+    // "Non-2xx or 3xx responses: N"
+    let non_2xx = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Non-2xx"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
     let p99 = text
         .lines()
         .find(|l| l.trim_start().starts_with("99%"))
