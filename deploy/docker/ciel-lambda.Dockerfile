@@ -1,0 +1,17 @@
+# ciel-lambda: one image per binary (DESIGN §6). Build from the workspace root:
+#   docker build -f deploy/docker/ciel-lambda.Dockerfile -t ciel-lambda .
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p ciel-lambda
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 ciel
+COPY --from=build /src/target/release/ciel-lambda /usr/local/bin/ciel-lambda
+USER ciel
+ENV RUST_LOG=info LOG_FORMAT=json
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/ciel-lambda"]
