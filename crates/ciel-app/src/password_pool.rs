@@ -183,10 +183,14 @@ mod tests {
         assert!(DUMMY_HASH.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_flood_beyond_the_queue_is_turned_away_fast() {
-        let pool = PasswordPool::new(1, 2, Duration::from_secs(30));
-        // Hold the only thread until released, so the queue state is deterministic.
+    /// Occupies the pool's only thread until the returned sender is used, so that the queue's
+    /// state is deterministic; returns once the thread is busy.
+    async fn hold_the_thread(
+        pool: &PasswordPool,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), PoolError>>,
+    ) {
         let (release, held) = std::sync::mpsc::channel::<()>();
         let (started_tx, started) = std::sync::mpsc::channel::<()>();
         let holder = {
@@ -202,6 +206,13 @@ mod tests {
         tokio::task::spawn_blocking(move || started.recv().unwrap())
             .await
             .unwrap();
+        (release, holder)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_beyond_the_queue_is_turned_away_fast() {
+        let pool = PasswordPool::new(1, 2, Duration::from_secs(30));
+        let (release, holder) = hold_the_thread(&pool).await;
 
         // Two callers fit in the queue...
         let queued: Vec<_> = (0..2)
@@ -236,21 +247,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn waiting_longer_than_allowed_is_busy_and_the_job_is_dropped() {
         let pool = PasswordPool::new(1, 8, Duration::from_millis(20));
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (started_tx, started) = std::sync::mpsc::channel::<()>();
-        let holder = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                pool.run(move || {
-                    started_tx.send(()).unwrap();
-                    held.recv().unwrap();
-                })
-                .await
-            })
-        };
-        tokio::task::spawn_blocking(move || started.recv().unwrap())
-            .await
-            .unwrap();
+        let (release, holder) = hold_the_thread(&pool).await;
 
         let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = ran.clone();
