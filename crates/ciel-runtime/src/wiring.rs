@@ -278,6 +278,26 @@ fn bind_error(addr: SocketAddr) -> impl Fn(std::io::Error) -> WiringError {
     }
 }
 
+/// Binds an actix server for `$factory` on `$addr` with `$workers` workers (all when `None`) and
+/// `$grace` seconds of shutdown grace, spawns it, and yields `(bound address, handle, task)`.
+/// A macro because actix's server factory bounds are not worth spelling out for two callers.
+macro_rules! start_server {
+    ($factory:expr, $addr:expr, $workers:expr, $grace:expr) => {{
+        let addr: SocketAddr = $addr;
+        let mut server = HttpServer::new($factory)
+            .disable_signals()
+            .shutdown_timeout($grace);
+        if let Some(workers) = $workers {
+            server = server.workers(workers);
+        }
+        let server = server.bind(addr).map_err(bind_error(addr))?;
+        let bound = server.addrs().first().copied().unwrap_or(addr);
+        let server = server.run();
+        let handle = server.handle();
+        (bound, handle, tokio::spawn(server))
+    }};
+}
+
 /// Binds and starts the API (and the metrics listener when `metrics_addr` is set).
 pub fn serve_api(
     state: HttpState,
@@ -285,50 +305,40 @@ pub fn serve_api(
     metrics_addr: Option<SocketAddr>,
 ) -> Result<RunningApi, WiringError> {
     let api_state = state.clone();
-    let server = HttpServer::new(move || build_app(api_state.clone()))
-        .disable_signals()
-        .shutdown_timeout(HTTP_SHUTDOWN_GRACE.as_secs())
-        .bind(http_addr)
-        .map_err(bind_error(http_addr))?;
-    let addr = server.addrs().first().copied().unwrap_or(http_addr);
-    let server = server.run();
-    let mut handles = vec![server.handle()];
-    let mut tasks = vec![tokio::spawn(server)];
-
-    let mut bound_metrics = None;
-    if let Some(maddr) = metrics_addr {
-        let metrics_server = HttpServer::new(move || build_metrics_app(state.clone()))
-            .disable_signals()
-            .workers(1)
-            .shutdown_timeout(2)
-            .bind(maddr)
-            .map_err(bind_error(maddr))?;
-        bound_metrics = metrics_server.addrs().first().copied();
-        let metrics_server = metrics_server.run();
-        handles.push(metrics_server.handle());
-        tasks.push(tokio::spawn(metrics_server));
-    }
-    Ok(RunningApi {
+    let (addr, handle, task) = start_server!(
+        move || build_app(api_state.clone()),
+        http_addr,
+        None::<usize>,
+        HTTP_SHUTDOWN_GRACE.as_secs()
+    );
+    let mut running = RunningApi {
         addr,
-        metrics_addr: bound_metrics,
-        handles,
-        tasks,
-    })
+        metrics_addr: None,
+        handles: vec![handle],
+        tasks: vec![task],
+    };
+    if let Some(maddr) = metrics_addr {
+        let (bound, handle, task) =
+            start_server!(move || build_metrics_app(state.clone()), maddr, Some(1), 2);
+        running.metrics_addr = Some(bound);
+        running.handles.push(handle);
+        running.tasks.push(task);
+    }
+    Ok(running)
 }
 
 /// Binds and starts the serverless worker's HTTP endpoint.
 pub fn serve_lambda(state: HttpState, http_addr: SocketAddr) -> Result<RunningApi, WiringError> {
-    let server = HttpServer::new(move || build_lambda_app(state.clone()))
-        .disable_signals()
-        .shutdown_timeout(HTTP_SHUTDOWN_GRACE.as_secs())
-        .bind(http_addr)
-        .map_err(bind_error(http_addr))?;
-    let addr = server.addrs().first().copied().unwrap_or(http_addr);
-    let server = server.run();
+    let (addr, handle, task) = start_server!(
+        move || build_lambda_app(state.clone()),
+        http_addr,
+        None::<usize>,
+        HTTP_SHUTDOWN_GRACE.as_secs()
+    );
     Ok(RunningApi {
         addr,
         metrics_addr: None,
-        handles: vec![server.handle()],
-        tasks: vec![tokio::spawn(server)],
+        handles: vec![handle],
+        tasks: vec![task],
     })
 }
