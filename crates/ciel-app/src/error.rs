@@ -38,3 +38,10 @@ impl AppError {
         Self::Internal(cause.to_string())
     }
 }
+
+impl From<ciel_domain::ports::RepoError> for AppError {
+    /// A storage failure inside a use case is unexpected: 500, cause logged only.
+    fn from(err: ciel_domain::ports::RepoError) -> Self {
+        Self::internal(err)
+    }
+}

@@ -80,6 +80,23 @@ typed_id!(
     NotificationId
 );
 
+typed_id!(
+    /// Identifies a comment.
+    CommentId
+);
+typed_id!(
+    /// Identifies a like.
+    LikeId
+);
+typed_id!(
+    /// Identifies a story highlight.
+    HighlightId
+);
+typed_id!(
+    /// Identifies a story reaction.
+    ReactionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod ids;
 pub mod invites;
 pub mod moderation;
+pub mod notifications;
 pub mod pagination;
 pub mod ports;
 pub mod ratelimit;
@@ -18,5 +19,8 @@ pub mod time;
 pub mod trust;
 pub mod users;
 
-pub use ids::{MediaId, NotificationId, PostId, StoryId, UploadId, UserId};
+pub use ids::{
+    CommentId, HighlightId, LikeId, MediaId, NotificationId, PostId, ReactionId, StoryId, UploadId,
+    UserId,
+};
 pub use pagination::{Cursor, CursorError, LimitError, Page, PageLimit, PageRequest};

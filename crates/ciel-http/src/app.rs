@@ -82,7 +82,13 @@ pub fn build_app(
                 .service(
                     web::resource("/moderation/comments/{id}/takedown")
                         .post(routes::moderation::take_down_comment),
-                ),
+                )
+                .configure(routes::graph::configure)
+                .configure(routes::posts::configure)
+                .configure(routes::feed::configure)
+                .configure(routes::stories::configure)
+                .configure(routes::notifications::configure)
+                .configure(routes::search::configure),
         )
         .default_service(web::to(routes::fallback::not_found))
 }

@@ -2,8 +2,9 @@
 
 use crate::metrics::HttpMetrics;
 use ciel_app::{
-    AccountService, AuthService, DeviceService, HealthService, InviteService, ModerationService,
-    RateLimitService,
+    AccountService, AuthService, DeviceService, FeedService, HealthService, InviteService,
+    ModerationService, NotificationService, PostService, RateLimitService, SearchService,
+    SocialService, StoryService,
 };
 use ipnet::IpNet;
 use secrecy::SecretString;
@@ -43,4 +44,16 @@ pub struct HttpState {
     pub devices: DeviceService,
     /// Rate-limit decisions.
     pub ratelimits: RateLimitService,
+    /// Follows, blocks, relationships.
+    pub social: SocialService,
+    /// Posts, likes, comments.
+    pub posts: PostService,
+    /// Stories and highlights.
+    pub stories: StoryService,
+    /// The home feed.
+    pub feed: FeedService,
+    /// Notifications.
+    pub notifications: NotificationService,
+    /// Search.
+    pub search: SearchService,
 }

@@ -8,8 +8,9 @@ use actix_web::dev::ServerHandle;
 use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
-    AccountService, AuthService, AvatarUrls, DeviceService, HealthService, InviteService,
-    ModerationService, RateLimitService,
+    AccountService, AuthService, AvatarUrls, CoreDeps, DeviceService, FeedService, HealthService,
+    InviteService, ModerationService, NotificationService, PostService, RateLimitService,
+    SearchService, SocialService, StoryService, SystemClock,
 };
 use ciel_cache::RedisCache;
 use ciel_domain::ports::{Cache, RateLimiter};
@@ -21,7 +22,7 @@ use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
     PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
 };
-use ciel_storage::{PgPool, PgProbe, PoolSettings, connect_pool};
+use ciel_storage::{PgPool, PgProbe, PgUnitOfWork, PoolSettings, connect_pool};
 use prometheus::Registry;
 use secrecy::ExposeSecret;
 use std::net::SocketAddr;
@@ -165,6 +166,14 @@ fn build_parts(
         config.auth.hash_queue,
         HASH_MAX_WAIT,
     );
+    let avatars = AvatarUrls::new(Some(store.clone()), cache.clone());
+    let core = CoreDeps {
+        uow: Arc::new(PgUnitOfWork::new(pool.clone())),
+        cache: cache.clone(),
+        store: Some(store),
+        avatars: avatars.clone(),
+        clock: Arc::new(SystemClock),
+    };
     let state = HttpState {
         settings: Arc::new(HttpSettings {
             served_by: config.served_by.clone(),
@@ -185,13 +194,15 @@ fn build_parts(
             tokens,
             passwords,
         ),
-        accounts: AccountService::new(
-            accounts_repo,
-            trust_repo.clone(),
-            AvatarUrls::new(Some(store), cache),
-        ),
+        accounts: AccountService::new(accounts_repo, trust_repo.clone(), avatars),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
         ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit),
+        social: SocialService::new(core.clone()),
+        posts: PostService::new(core.clone()),
+        stories: StoryService::new(core.clone()),
+        feed: FeedService::new(core.clone()),
+        notifications: NotificationService::new(core.clone()),
+        search: SearchService::new(core),
     };
     Ok(ApiParts {
         state,

@@ -10,8 +10,10 @@ pub mod migrations;
 pub mod pool;
 pub mod probe;
 pub mod repos;
+pub mod uow;
 
 pub use error::StorageError;
 pub use migrations::{MigrationReport, expected_schema_version, revert_all, run_pending};
 pub use pool::{PgPool, PoolSettings, PoolStats, connect_pool};
 pub use probe::PgProbe;
+pub use uow::{PgTx, PgUnitOfWork};

@@ -10,6 +10,7 @@ pub mod app;
 pub mod conformance;
 pub mod db;
 pub mod env;
+pub mod fixtures;
 pub mod process;
 pub mod services;
 

@@ -4,24 +4,36 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod clock;
 pub mod devices;
+pub mod graph;
 pub mod health;
 pub mod invites;
 pub mod jobs;
 pub mod moderation;
+pub mod notifications;
 pub mod object_store;
+pub mod posts;
 pub mod ratelimit;
 pub mod repo;
+pub mod stories;
 pub mod trust;
+pub mod uow;
 
 pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError};
 pub use cache::{Cache, CacheError};
+pub use clock::Clock;
 pub use devices::{DeviceRepo, RegisterOutcome};
+pub use graph::GraphStore;
 pub use health::{DatabaseProbe, ProbeError};
 pub use invites::{CreateInviteError, InviteRepo};
 pub use jobs::{JobQueue, MediaJob, QueueError};
 pub use moderation::{FlagError, ModerationRepo};
+pub use notifications::NotificationStore;
 pub use object_store::{ObjectMeta, ObjectStore, ObjectStoreError, PresignedPut};
+pub use posts::PostStore;
 pub use ratelimit::{Decision, Limit, RateLimiter};
 pub use repo::RepoError;
-pub use trust::TrustRepo;
+pub use stories::StoryStore;
+pub use trust::{TrustRepo, TrustStore};
+pub use uow::{BoxFuture, Tx, TxAbort, TxWork, UnitOfWork};

@@ -17,3 +17,21 @@ pub trait TrustRepo: Send + Sync + 'static {
     async fn apply(&self, user: UserId, event: TrustEvent, now: Timestamp)
     -> Result<(), RepoError>;
 }
+
+/// Trust records inside a unit of work (see [`crate::ports::UnitOfWork`]): the use case locks
+/// the row, applies [`TrustRecord::apply`] itself, and stores the result — all in the same
+/// transaction as the action that earned or lost the points.
+#[async_trait]
+pub trait TrustStore: Send {
+    /// Locks the user's trust row for the rest of the transaction, creating it at level 0 when
+    /// missing, and returns it.
+    async fn lock_trust(&mut self, user: UserId) -> Result<TrustRecord, RepoError>;
+
+    /// Writes every field of `record` back to the user's row (and `updated_at = now`).
+    async fn store_trust(
+        &mut self,
+        user: UserId,
+        record: &TrustRecord,
+        now: Timestamp,
+    ) -> Result<(), RepoError>;
+}

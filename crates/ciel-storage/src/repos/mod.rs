@@ -2,7 +2,7 @@
 
 pub mod accounts;
 pub mod devices;
-mod errors;
+pub(crate) mod errors;
 pub mod invites;
 pub mod moderation;
 pub mod refresh_tokens;

@@ -6,4 +6,5 @@ mod migrations;
 mod moderation;
 mod refresh_tokens;
 mod repos;
+mod uow;
 mod user_invites;
