@@ -18,6 +18,7 @@ pub mod ratelimit;
 pub mod time;
 pub mod trust;
 pub mod users;
+pub mod visibility;
 
 pub use ids::{
     CommentId, HighlightId, LikeId, MediaId, NotificationId, PostId, ReactionId, StoryId, UploadId,
