@@ -3,6 +3,7 @@
 //! needs from it.
 
 use crate::avatars::AvatarUrls;
+use crate::media_urls::MediaUrls;
 use ciel_domain::ports::{Cache, Clock, ObjectStore, UnitOfWork};
 use ciel_domain::time::Timestamp;
 use std::sync::Arc;
@@ -28,6 +29,8 @@ pub struct CoreDeps {
     pub store: Option<Arc<dyn ObjectStore>>,
     /// Avatar URLs (presigned, cached).
     pub avatars: AvatarUrls,
+    /// Media URLs (presigned, 1 h).
+    pub media_urls: MediaUrls,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }

@@ -9,8 +9,8 @@ use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, CoreDeps, DeviceService, FeedService, HealthService,
-    InviteService, ModerationService, NotificationService, PostService, RateLimitService,
-    SearchService, SocialService, StoryService, SystemClock,
+    InviteService, MediaUrls, ModerationService, NotificationService, PostService,
+    RateLimitService, SearchService, SocialService, StoryService, SystemClock,
 };
 use ciel_cache::RedisCache;
 use ciel_domain::ports::{Cache, RateLimiter};
@@ -170,6 +170,7 @@ fn build_parts(
     let core = CoreDeps {
         uow: Arc::new(PgUnitOfWork::new(pool.clone())),
         cache: cache.clone(),
+        media_urls: MediaUrls::new(Some(store.clone())),
         store: Some(store),
         avatars: avatars.clone(),
         clock: Arc::new(SystemClock),

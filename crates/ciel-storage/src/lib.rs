@@ -5,6 +5,7 @@
 //! database probe used by `/health` and `/ready`. SQL lives here and nowhere else.
 
 pub mod demo;
+pub mod enums;
 pub mod error;
 pub mod migrations;
 pub mod pool;

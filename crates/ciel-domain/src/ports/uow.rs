@@ -11,6 +11,7 @@
 //! case's own result and error through.
 
 use crate::ports::graph::GraphStore;
+use crate::ports::media::MediaStore;
 use crate::ports::notifications::NotificationStore;
 use crate::ports::posts::PostStore;
 use crate::ports::repo::RepoError;
@@ -25,7 +26,10 @@ pub type BoxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
 
 /// Repositories bound to one connection (and, in [`UnitOfWork::transaction`], one transaction).
 /// Every store trait a use case may combine is a supertrait, so `&mut dyn Tx` reaches them all.
-pub trait Tx: GraphStore + PostStore + StoryStore + NotificationStore + TrustStore + Send {}
+pub trait Tx:
+    GraphStore + MediaStore + PostStore + StoryStore + NotificationStore + TrustStore + Send
+{
+}
 
 /// Why a unit of work did not commit.
 #[derive(Debug, thiserror::Error)]

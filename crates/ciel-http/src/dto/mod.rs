@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod invite;
+pub mod media;
 pub mod moderation;
 pub mod page;
+pub mod post;
 pub mod safety;
 pub mod user;
 

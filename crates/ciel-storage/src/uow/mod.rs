@@ -4,6 +4,7 @@
 //! `PgTx`; they only read and write, the rules stay in `ciel-app`.
 
 mod graph;
+mod media;
 mod notifications;
 mod posts;
 mod stories;

@@ -1,0 +1,27 @@
+//! Processed media: the `media` row the pipeline writes for a completed upload.
+
+use crate::time::Timestamp;
+use crate::{MediaId, UserId};
+
+/// A processed image and its derivatives (contract §1.8 Media, without URLs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    /// Its id.
+    pub id: MediaId,
+    /// The uploader.
+    pub owner_id: UserId,
+    /// Storage key of the original.
+    pub original_key: String,
+    /// Storage key of the 200 px derivative.
+    pub thumb_key: String,
+    /// Storage key of the 800 px derivative.
+    pub medium_key: String,
+    /// Width of the original, in pixels.
+    pub width: i32,
+    /// Height of the original, in pixels.
+    pub height: i32,
+    /// Declared size of the original, in bytes.
+    pub bytes: i64,
+    /// When processing finished.
+    pub created_at: Timestamp,
+}
