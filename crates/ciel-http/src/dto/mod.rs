@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod invite;
 pub mod moderation;
+pub mod notification;
 pub mod page;
 pub mod safety;
+pub mod social;
 pub mod user;
 
 pub use page::PageDto;
