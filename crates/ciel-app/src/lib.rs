@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod avatars;
+pub mod cache_keys;
 pub mod deps;
 pub mod devices;
 pub mod error;

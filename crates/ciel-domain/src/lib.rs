@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod devices;
+pub mod graph;
 pub mod ids;
 pub mod invites;
 pub mod media;

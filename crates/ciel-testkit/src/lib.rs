@@ -13,6 +13,7 @@ pub mod env;
 pub mod fixtures;
 pub mod process;
 pub mod services;
+pub mod sql;
 
 pub use app::{TEST_PASSWORD, TestApp, TestUser, app_env};
 pub use db::TestDb;

@@ -5,9 +5,11 @@ pub mod auth;
 pub mod invite;
 pub mod media;
 pub mod moderation;
+pub mod notification;
 pub mod page;
 pub mod post;
 pub mod safety;
+pub mod social;
 pub mod user;
 
 pub use page::PageDto;

@@ -1,6 +1,39 @@
 //! Routes for /v1/notifications (contract §2.8).
 
-use actix_web::web;
+use crate::dto::PageDto;
+use crate::dto::notification::NotificationDto;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, PageParams};
+use crate::state::HttpState;
+use actix_web::{HttpResponse, web};
+use ciel_domain::NotificationId;
+use uuid::Uuid;
 
 /// Registers this area's routes in the `/v1` scope.
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/notifications").get(list))
+        .service(web::resource("/notifications/{id}/read").post(mark_read));
+}
+
+/// `GET /notifications`: the caller's notifications, newest first.
+async fn list(
+    caller: AuthUser,
+    state: web::Data<HttpState>,
+    page: PageParams,
+) -> Result<HttpResponse, ApiError> {
+    let page = state.notifications.list(caller.0, page.0).await?;
+    Ok(HttpResponse::Ok().json(PageDto::from_page(page, NotificationDto::from)))
+}
+
+/// `POST /notifications/:id/read`: 204.
+async fn mark_read(
+    caller: AuthUser,
+    state: web::Data<HttpState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .notifications
+        .mark_read(caller.0, NotificationId::from(*id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -3,10 +3,12 @@
 mod admin;
 mod auth;
 mod edge;
+mod graph;
 mod health;
 mod invites;
 mod metrics;
 mod moderation;
+mod notifications;
 mod ratelimit;
 mod signup;
 mod users;

@@ -2,8 +2,10 @@
 
 mod accounts;
 mod devices;
+mod graph;
 mod migrations;
 mod moderation;
+mod notifications;
 mod refresh_tokens;
 mod repos;
 mod uow;

@@ -1,0 +1,35 @@
+//! `Notification` on the wire (contract §1.8, §3.4): the payload is the stored JSON object.
+
+use ciel_domain::notifications::Notification;
+use ciel_domain::time::format_timestamp;
+use serde::Serialize;
+
+/// One notification of the caller.
+#[derive(Serialize)]
+pub struct NotificationDto {
+    id: String,
+    user_id: String,
+    notification_type: String,
+    payload: serde_json::Value,
+    read_at: Option<String>,
+    created_at: String,
+}
+
+impl From<Notification> for NotificationDto {
+    fn from(n: Notification) -> Self {
+        // The store hands over the text of a jsonb value, so it parses; anything else would
+        // be a storage bug, answered as an empty object rather than a failed page.
+        let payload = serde_json::from_str(&n.payload_json).unwrap_or_else(|err| {
+            tracing::error!(error = %err, id = %n.id, "stored notification payload is not JSON");
+            serde_json::Value::Object(serde_json::Map::new())
+        });
+        Self {
+            id: n.id.to_string(),
+            user_id: n.user_id.to_string(),
+            notification_type: n.kind,
+            payload,
+            read_at: n.read_at.as_ref().map(format_timestamp),
+            created_at: format_timestamp(&n.created_at),
+        }
+    }
+}
