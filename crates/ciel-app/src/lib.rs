@@ -17,6 +17,8 @@ pub mod password_pool;
 pub mod posts;
 pub mod ratelimits;
 pub mod search;
+pub mod sessions;
+pub mod signup;
 pub mod social;
 pub mod stories;
 pub mod tokens;

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod ports;
 pub mod ratelimit;
+pub mod retention;
 pub mod time;
 pub mod trust;
 pub mod users;

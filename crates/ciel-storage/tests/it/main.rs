@@ -1,9 +1,7 @@
 //! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
 
 mod accounts;
-mod devices;
 mod migrations;
-mod moderation;
 mod refresh_tokens;
 mod repos;
 mod uow;
