@@ -10,6 +10,7 @@ pub mod error;
 pub mod feed;
 pub mod health;
 pub mod invites;
+pub mod jobs;
 pub mod moderation;
 pub mod notifications;
 pub mod password;

@@ -290,7 +290,7 @@ mod use_tests {
         assert_eq!((first.use_count, first.is_valid), (1, true));
         assert_eq!((first.used_by, first.used_at), (user, now));
         invite.use_count = 1;
-        assert_eq!(invite.consume(user, now).unwrap().is_valid, false);
+        assert!(!invite.consume(user, now).unwrap().is_valid);
         invite.use_count = 2;
         assert_eq!(invite.consume(user, now), Err(InviteProblem::FullyUsed));
     }

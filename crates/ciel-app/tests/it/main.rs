@@ -3,6 +3,7 @@
 //! takedowns, the scheduled jobs), proven against real rows and real locks.
 
 mod devices;
+mod jobs;
 mod moderation;
 mod sessions;
 mod sign_up;
