@@ -7,7 +7,7 @@ use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
 use ciel_domain::ports::{
-    AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError,
+    AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, UnitOfWork,
 };
 use ciel_domain::users::{NewAccount, User};
 use std::sync::Arc;
@@ -54,6 +54,7 @@ pub struct AuthService {
     refresh_tokens: Arc<dyn RefreshTokenRepo>,
     tokens: Arc<TokenService>,
     passwords: PasswordPool,
+    uow: Arc<dyn UnitOfWork>,
 }
 
 impl From<PoolError> for AppError {
@@ -73,18 +74,21 @@ fn invalid(e: ciel_domain::accounts::Invalid) -> AppError {
 }
 
 impl AuthService {
-    /// A service over the account and token stores, the token keys and the hashing pool.
+    /// A service over the account and token stores, the token keys, the hashing pool, and the
+    /// unit of work that sign-up and refresh rotation run their transactions in.
     pub fn new(
         accounts: Arc<dyn AccountRepo>,
         refresh_tokens: Arc<dyn RefreshTokenRepo>,
         tokens: Arc<TokenService>,
         passwords: PasswordPool,
+        uow: Arc<dyn UnitOfWork>,
     ) -> Self {
         Self {
             accounts,
             refresh_tokens,
             tokens,
             passwords,
+            uow,
         }
     }
 
@@ -123,16 +127,7 @@ impl AuthService {
             avatar_key: req.avatar_key.filter(|k| !k.is_empty()),
             password_hash,
         };
-        self.accounts
-            .sign_up(&account, &invite_code, Utc::now())
-            .await
-            .map_err(|err| match err {
-                SignUpError::HandleTaken | SignUpError::EmailTaken => {
-                    AppError::Conflict(err.to_string())
-                }
-                SignUpError::Invite(problem) => AppError::Invalid(problem.to_string()),
-                SignUpError::Repo(e) => AppError::internal(e),
-            })
+        crate::signup::create_account(&*self.uow, account, invite_code, Utc::now()).await
     }
 
     /// `POST /auth/login` with an email (or a handle) and a password.
@@ -201,17 +196,10 @@ impl AuthService {
             .verify_refresh(refresh_token)
             .map_err(|_| unauthorized())?;
         let (pair, next) = self.issue_pair(claims.user)?;
-        let outcome = self
-            .refresh_tokens
-            .rotate(
-                claims.jti,
-                claims.user,
-                &token_hash(refresh_token),
-                &next,
-                Utc::now(),
-            )
-            .await
-            .map_err(AppError::internal)?;
+        let hash = token_hash(refresh_token);
+        let outcome =
+            crate::sessions::rotate(&*self.uow, claims.jti, claims.user, hash, next, Utc::now())
+                .await?;
         match outcome {
             RotateOutcome::Rotated => Ok(pair),
             RotateOutcome::Banned => Err(AppError::Forbidden(SUSPENDED.into())),

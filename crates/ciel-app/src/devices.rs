@@ -1,10 +1,13 @@
-//! Device registration and listing (contract §2.12, §3.10).
+//! Device registration and listing (contract §2.12, §3.10). Blocking, linking and risk are
+//! decided here, inside one transaction that locks the device's row.
 
 use crate::error::AppError;
+use crate::tx::transact;
 use chrono::Utc;
 use ciel_domain::UserId;
-use ciel_domain::devices::{Device, RISK_ALERT_THRESHOLD, validate_fingerprint};
-use ciel_domain::ports::{DeviceRepo, RegisterOutcome};
+use ciel_domain::devices::{Device, RISK_ALERT_THRESHOLD, link_user, validate_fingerprint};
+use ciel_domain::ports::{DeviceRepo, DeviceSeen, RegisterOutcome, UnitOfWork};
+use ciel_domain::time::Timestamp;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -12,12 +15,13 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct DeviceService {
     repo: Arc<dyn DeviceRepo>,
+    uow: Arc<dyn UnitOfWork>,
 }
 
 impl DeviceService {
-    /// A service over `repo`.
-    pub fn new(repo: Arc<dyn DeviceRepo>) -> Self {
-        Self { repo }
+    /// A service reading through `repo` and registering in transactions of `uow`.
+    pub fn new(repo: Arc<dyn DeviceRepo>, uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { repo, uow }
     }
 
     /// `POST /account/device/register`: stores the SHA-256 of the fingerprint and links the
@@ -31,10 +35,8 @@ impl DeviceService {
         validate_fingerprint(fingerprint).map_err(|e| AppError::Invalid(e.0))?;
         let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
         match self
-            .repo
-            .register(&hash, user, user_agent, Utc::now())
-            .await
-            .map_err(AppError::internal)?
+            .register_hash(&hash, user, user_agent, Utc::now())
+            .await?
         {
             RegisterOutcome::Blocked => {
                 Err(AppError::Forbidden("This device has been blocked".into()))
@@ -46,6 +48,40 @@ impl DeviceService {
                 Ok(())
             }
         }
+    }
+
+    /// Registers the device whose fingerprint hashes to `fingerprint_hash` at `now`, in one
+    /// transaction that locks its row: a blocked device → `Blocked`, nothing changed;
+    /// otherwise it is created when new, seen at `now` (with `user_agent` when given), and
+    /// `user`, when given and not yet linked, is linked and raises the risk
+    /// ([`link_user`]).
+    pub async fn register_hash(
+        &self,
+        fingerprint_hash: &str,
+        user: Option<UserId>,
+        user_agent: Option<&str>,
+        now: Timestamp,
+    ) -> Result<RegisterOutcome, AppError> {
+        let hash = fingerprint_hash.to_owned();
+        let user_agent = user_agent.map(str::to_owned);
+        transact(&*self.uow, move |tx| {
+            Box::pin(async move {
+                let device = tx.lock_device(&hash, now).await?;
+                if device.is_blocked {
+                    return Ok(RegisterOutcome::Blocked);
+                }
+                let (user_ids, risk_score) = link_user(device.user_ids, device.risk_score, user);
+                let seen = DeviceSeen {
+                    user_ids: &user_ids,
+                    risk_score,
+                    seen_at: now,
+                    user_agent: user_agent.as_deref(),
+                };
+                tx.store_device(&hash, &seen).await?;
+                Ok(RegisterOutcome::Registered { risk_score })
+            })
+        })
+        .await
     }
 
     /// `GET /account/devices`: the caller's devices, most recently seen first.

@@ -1,13 +1,15 @@
 //! Invite use cases (contract §2.3, §3.6).
 
 use crate::error::AppError;
+use crate::tx::transact;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::invites::{
     Invite, InviteType, MAX_ADMIN_DAYS_VALID, MAX_USER_DAYS_VALID, NewInvite,
     invite_code_from_entropy, validate_days_valid,
 };
-use ciel_domain::ports::{CreateInviteError, InviteRepo, RepoError, TrustRepo};
+use ciel_domain::ports::{InviteRepo, RepoError, TrustRepo, UnitOfWork};
+use ciel_domain::time::Timestamp;
 use ciel_domain::trust::{TrustLevel, invite_quota};
 use rand::RngCore;
 use std::sync::Arc;
@@ -35,7 +37,8 @@ pub struct InviteStats {
 #[derive(Clone)]
 pub struct InviteService {
     repo: Arc<dyn InviteRepo>,
-    trust: Option<Arc<dyn TrustRepo>>,
+    trust: Arc<dyn TrustRepo>,
+    uow: Arc<dyn UnitOfWork>,
 }
 
 /// A fresh code from a cryptographically secure generator.
@@ -51,17 +54,14 @@ fn fresh_code() -> String {
 }
 
 impl InviteService {
-    /// A service over `repo` (admin invites only).
-    pub fn new(repo: Arc<dyn InviteRepo>) -> Self {
-        Self { repo, trust: None }
-    }
-
-    /// A service that also serves users' invites, reading quotas from `trust`.
-    pub fn with_trust(repo: Arc<dyn InviteRepo>, trust: Arc<dyn TrustRepo>) -> Self {
-        Self {
-            repo,
-            trust: Some(trust),
-        }
+    /// A service over the invite and trust stores, creating users' codes (under their quota)
+    /// in transactions of `uow`.
+    pub fn new(
+        repo: Arc<dyn InviteRepo>,
+        trust: Arc<dyn TrustRepo>,
+        uow: Arc<dyn UnitOfWork>,
+    ) -> Self {
+        Self { repo, trust, uow }
     }
 
     /// `GET /invites/validate/:code`: true iff the code exists and can be used now.
@@ -83,27 +83,9 @@ impl InviteService {
     ) -> Result<Invite, AppError> {
         let days =
             validate_days_valid(days_valid, MAX_USER_DAYS_VALID).map_err(AppError::Invalid)?;
-        for _ in 0..CODE_ATTEMPTS {
-            let invite = NewInvite {
-                code: fresh_code(),
-                created_by: Some(creator),
-                invite_type: InviteType::Standard,
-                expires_at: Utc::now() + chrono::Duration::days(days),
-            };
-            match self.repo.insert_for_user(&invite, creator).await {
-                Ok(stored) => return Ok(stored),
-                Err(CreateInviteError::QuotaReached { limit }) => {
-                    return Err(AppError::Forbidden(format!(
-                        "Maximum invite limit reached for your trust level ({limit})"
-                    )));
-                }
-                Err(CreateInviteError::Repo(RepoError::Conflict(_))) => continue,
-                Err(CreateInviteError::Repo(err)) => return Err(AppError::internal(err)),
-            }
-        }
-        Err(AppError::internal(
-            "could not generate a unique invite code",
-        ))
+        let now = Utc::now();
+        let expires_at = now + chrono::Duration::days(days);
+        insert_user_invite(&*self.uow, creator, expires_at, now, fresh_code).await
     }
 
     /// `GET /invites`: the caller's codes, newest first, at most 50.
@@ -116,10 +98,7 @@ impl InviteService {
 
     /// `GET /invites/stats`.
     pub async fn stats(&self, user: UserId) -> Result<InviteStats, AppError> {
-        let record = match &self.trust {
-            Some(trust) => trust.get(user).await.map_err(AppError::internal)?,
-            None => None,
-        };
+        let record = self.trust.get(user).await.map_err(AppError::internal)?;
         let (level, sent, successful) = record
             .map(|r| (r.level, r.invites_sent, r.successful_invites))
             .unwrap_or((TrustLevel::New, 0, 0));
@@ -182,6 +161,48 @@ impl InviteService {
     }
 }
 
+/// Creates a standard code by `creator`, expiring at `expires_at`, in one transaction that
+/// locks the creator's trust record (contract §3.6): refused with 403 once `invites_sent` has
+/// reached the quota of their level; otherwise the first of up to 10 codes from `next_code`
+/// that is free is stored and `invites_sent` rises by one (revoking never gives it back).
+/// Concurrent creations by one user serialise on the lock, so they never exceed the quota.
+pub async fn insert_user_invite(
+    uow: &dyn UnitOfWork,
+    creator: UserId,
+    expires_at: Timestamp,
+    now: Timestamp,
+    mut next_code: impl FnMut() -> String + Send + 'static,
+) -> Result<Invite, AppError> {
+    transact(uow, move |tx| {
+        Box::pin(async move {
+            let mut record = tx.lock_trust(creator).await?;
+            let limit = invite_quota(record.level);
+            if record.invites_sent >= limit {
+                return Err(AppError::Forbidden(format!(
+                    "Maximum invite limit reached for your trust level ({limit})"
+                )));
+            }
+            for _ in 0..CODE_ATTEMPTS {
+                let invite = NewInvite {
+                    code: next_code(),
+                    created_by: Some(creator),
+                    invite_type: InviteType::Standard,
+                    expires_at,
+                };
+                if let Some(stored) = tx.insert_invite_if_free(&invite).await? {
+                    record.invites_sent += 1;
+                    tx.store_trust(creator, &record, now).await?;
+                    return Ok(stored);
+                }
+            }
+            Err(AppError::internal(
+                "could not generate a unique invite code",
+            ))
+        })
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,13 +237,6 @@ mod tests {
                 max_uses: 1,
             })
         }
-        async fn insert_for_user(
-            &self,
-            invite: &NewInvite,
-            _creator: ciel_domain::UserId,
-        ) -> Result<Invite, ciel_domain::ports::CreateInviteError> {
-            Ok(self.insert(invite).await?)
-        }
         async fn find(&self, _code: &str) -> Result<Option<Invite>, RepoError> {
             Ok(None)
         }
@@ -242,12 +256,42 @@ mod tests {
         }
     }
 
+    /// Admin invites need neither trust records nor transactions.
+    struct Unused;
+
+    #[async_trait]
+    impl TrustRepo for Unused {
+        async fn get(
+            &self,
+            _user: UserId,
+        ) -> Result<Option<ciel_domain::trust::TrustRecord>, RepoError> {
+            panic!("admin invites read no trust record")
+        }
+    }
+
+    #[async_trait]
+    impl UnitOfWork for Unused {
+        async fn transaction(
+            &self,
+            _work: ciel_domain::ports::TxWork,
+        ) -> Result<(), ciel_domain::ports::TxAbort> {
+            panic!("admin invites need no transaction")
+        }
+        async fn connection(
+            &self,
+            _work: ciel_domain::ports::TxWork,
+        ) -> Result<(), ciel_domain::ports::TxAbort> {
+            panic!("admin invites need no connection")
+        }
+    }
+
     fn service(collisions: usize) -> (InviteService, Arc<FlakyRepo>) {
         let repo = Arc::new(FlakyRepo {
             collisions: Mutex::new(collisions),
             stored: Mutex::new(Vec::new()),
         });
-        (InviteService::new(repo.clone()), repo)
+        let svc = InviteService::new(repo.clone(), Arc::new(Unused), Arc::new(Unused));
+        (svc, repo)
     }
 
     #[tokio::test]

@@ -1,29 +1,39 @@
-//! Moderation use cases (contract §2.9).
+//! Moderation use cases (contract §2.9). Reports and takedowns run in one transaction each:
+//! the report or deletion, its audit row, and the trust change of §3.5 commit together.
 
 use crate::error::AppError;
+use crate::trust;
+use crate::tx::transact;
 use chrono::Utc;
-use ciel_domain::moderation::{ModerationAction, PostFlag, UserFlag};
+use ciel_domain::moderation::{
+    AuditTarget, ModerationAction, NewModerationAction, PostFlag, UserFlag,
+};
 use ciel_domain::pagination::{Page, PageRequest};
-use ciel_domain::ports::{FlagError, ModerationRepo};
+use ciel_domain::ports::{ModerationRepo, UnitOfWork};
+use ciel_domain::time::Timestamp;
+use ciel_domain::trust::TrustEvent;
 use ciel_domain::{PostId, UserId};
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// Reasons are trimmed; blank means none.
-fn reason(raw: Option<&str>) -> Option<&str> {
-    raw.map(str::trim).filter(|r| !r.is_empty())
+fn reason(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
 }
 
 /// Reports, takedowns and the audit log.
 #[derive(Clone)]
 pub struct ModerationService {
     repo: Arc<dyn ModerationRepo>,
+    uow: Arc<dyn UnitOfWork>,
 }
 
 impl ModerationService {
-    /// A service over `repo`.
-    pub fn new(repo: Arc<dyn ModerationRepo>) -> Self {
-        Self { repo }
+    /// A service reading the audit log through `repo` and writing in transactions of `uow`.
+    pub fn new(repo: Arc<dyn ModerationRepo>, uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { repo, uow }
     }
 
     /// `POST /moderation/users/:id/flag`.
@@ -33,20 +43,47 @@ impl ModerationService {
         target: UserId,
         why: Option<&str>,
     ) -> Result<UserFlag, AppError> {
+        self.flag_user_at(reporter, target, why, Utc::now()).await
+    }
+
+    /// Reports `target` at `now`: refused for oneself (400), a missing or deleted target (404)
+    /// and a repeated report (409); otherwise the report, its audit row (`user_flag`, actor =
+    /// reporter) and `FlagReceived` for the target, together.
+    pub async fn flag_user_at(
+        &self,
+        reporter: UserId,
+        target: UserId,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<UserFlag, AppError> {
         if reporter == target {
             return Err(AppError::Invalid("cannot report yourself".into()));
         }
-        self.repo
-            .flag_user(reporter, target, reason(why), Utc::now())
-            .await
-            .map_err(|e| match e {
-                FlagError::NotFound => AppError::NotFound("user not found".into()),
-                FlagError::OwnContent => AppError::Invalid("cannot report yourself".into()),
-                FlagError::Duplicate => {
-                    AppError::Conflict("you have already reported this user".into())
+        let reason = reason(why);
+        transact(&*self.uow, move |tx| {
+            Box::pin(async move {
+                if !tx.share_lock_live_user(target).await? {
+                    return Err(AppError::NotFound("user not found".into()));
                 }
-                FlagError::Repo(e) => AppError::internal(e),
+                let flag = tx
+                    .insert_user_flag(reporter, target, reason.as_deref(), now)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Conflict("you have already reported this user".into())
+                    })?;
+                tx.record_moderation_action(&NewModerationAction {
+                    actor: Some(reporter),
+                    target: AuditTarget::UserFlag,
+                    target_id: target.as_uuid(),
+                    reason,
+                    created_at: now,
+                })
+                .await?;
+                trust::apply(tx, target, TrustEvent::FlagReceived, now).await?;
+                Ok(flag)
             })
+        })
+        .await
     }
 
     /// `POST /moderation/posts/:id/flag`.
@@ -56,17 +93,48 @@ impl ModerationService {
         post: PostId,
         why: Option<&str>,
     ) -> Result<PostFlag, AppError> {
-        self.repo
-            .flag_post(reporter, post, reason(why), Utc::now())
-            .await
-            .map_err(|e| match e {
-                FlagError::NotFound => AppError::NotFound("post not found".into()),
-                FlagError::OwnContent => AppError::Invalid("cannot report your own post".into()),
-                FlagError::Duplicate => {
-                    AppError::Conflict("you have already reported this post".into())
+        self.flag_post_at(reporter, post, why, Utc::now()).await
+    }
+
+    /// Reports `post` at `now`: refused for a missing post or one whose owner is deleted
+    /// (404), one's own post (400) and a repeated report (409); otherwise the report, its
+    /// audit row (`post_flag`) and `FlagReceived` for the post's owner, together.
+    pub async fn flag_post_at(
+        &self,
+        reporter: UserId,
+        post: PostId,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<PostFlag, AppError> {
+        let reason = reason(why);
+        transact(&*self.uow, move |tx| {
+            Box::pin(async move {
+                let owner = tx
+                    .share_lock_post_owner(post)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("post not found".into()))?;
+                if owner == reporter {
+                    return Err(AppError::Invalid("cannot report your own post".into()));
                 }
-                FlagError::Repo(e) => AppError::internal(e),
+                let flag = tx
+                    .insert_post_flag(reporter, post, reason.as_deref(), now)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Conflict("you have already reported this post".into())
+                    })?;
+                tx.record_moderation_action(&NewModerationAction {
+                    actor: Some(reporter),
+                    target: AuditTarget::PostFlag,
+                    target_id: post.as_uuid(),
+                    reason,
+                    created_at: now,
+                })
+                .await?;
+                trust::apply(tx, owner, TrustEvent::FlagReceived, now).await?;
+                Ok(flag)
             })
+        })
+        .await
     }
 
     /// `POST /moderation/posts/:id/takedown` (admin; `actor` is the optional bearer user).
@@ -76,16 +144,38 @@ impl ModerationService {
         actor: Option<UserId>,
         why: Option<&str>,
     ) -> Result<(), AppError> {
-        let removed = self
-            .repo
-            .take_down_post(post, actor, reason(why), Utc::now())
-            .await
-            .map_err(AppError::internal)?;
-        if removed {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("post not found".into()))
-        }
+        self.take_down_post_at(post, actor, why, Utc::now()).await
+    }
+
+    /// Deletes `post` at `now` (404 when missing), audits it (`post`) and applies
+    /// `ContentRemoved` to its owner, together.
+    pub async fn take_down_post_at(
+        &self,
+        post: PostId,
+        actor: Option<UserId>,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let reason = reason(why);
+        transact(&*self.uow, move |tx| {
+            Box::pin(async move {
+                let owner = tx
+                    .remove_post_for_takedown(post)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("post not found".into()))?;
+                tx.record_moderation_action(&NewModerationAction {
+                    actor,
+                    target: AuditTarget::Post,
+                    target_id: post.as_uuid(),
+                    reason,
+                    created_at: now,
+                })
+                .await?;
+                trust::apply(tx, owner, TrustEvent::ContentRemoved, now).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// `POST /moderation/comments/:id/takedown` (admin).
@@ -95,16 +185,39 @@ impl ModerationService {
         actor: Option<UserId>,
         why: Option<&str>,
     ) -> Result<(), AppError> {
-        let removed = self
-            .repo
-            .take_down_comment(comment, actor, reason(why), Utc::now())
+        self.take_down_comment_at(comment, actor, why, Utc::now())
             .await
-            .map_err(AppError::internal)?;
-        if removed {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("comment not found".into()))
-        }
+    }
+
+    /// Deletes `comment` at `now` (404 when missing), audits it (`comment`) and applies
+    /// `ContentRemoved` to its author, together.
+    pub async fn take_down_comment_at(
+        &self,
+        comment: Uuid,
+        actor: Option<UserId>,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let reason = reason(why);
+        transact(&*self.uow, move |tx| {
+            Box::pin(async move {
+                let author = tx
+                    .remove_comment_for_takedown(comment)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("comment not found".into()))?;
+                tx.record_moderation_action(&NewModerationAction {
+                    actor,
+                    target: AuditTarget::Comment,
+                    target_id: comment,
+                    reason,
+                    created_at: now,
+                })
+                .await?;
+                trust::apply(tx, author, TrustEvent::ContentRemoved, now).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// `GET /moderation/audit`: one page of the audit log, newest first.

@@ -21,6 +21,24 @@ pub fn risk_after_link(risk: i32, accounts_before: i32) -> i32 {
     (risk + risk_increment(accounts_before)).min(MAX_RISK)
 }
 
+/// Links `user` to a device with `user_ids` and `risk` (contract §3.10): a user not yet linked
+/// is appended and raises the risk by the count **before** linking; a known user, or none,
+/// changes nothing. Returns the new links and risk.
+pub fn link_user(
+    mut user_ids: Vec<crate::UserId>,
+    risk: i32,
+    user: Option<crate::UserId>,
+) -> (Vec<crate::UserId>, i32) {
+    match user {
+        Some(user) if !user_ids.contains(&user) => {
+            let before = i32::try_from(user_ids.len()).unwrap_or(i32::MAX);
+            user_ids.push(user);
+            (user_ids, risk_after_link(risk, before))
+        }
+        _ => (user_ids, risk),
+    }
+}
+
 /// Validates a raw fingerprint: not blank, at most 512 bytes.
 pub fn validate_fingerprint(raw: &str) -> Result<(), crate::accounts::Invalid> {
     if raw.trim().is_empty() {
@@ -46,6 +64,18 @@ mod tests {
         );
         assert_eq!(risk_after_link(90, 11), 100);
         assert_eq!(risk_after_link(0, 0), 5);
+    }
+
+    #[test]
+    fn only_a_new_user_is_linked_and_raises_the_risk() {
+        let (a, b) = (crate::UserId::generate(), crate::UserId::generate());
+        let (ids, risk) = link_user(Vec::new(), 0, Some(a));
+        assert_eq!((ids.clone(), risk), (vec![a], 5));
+        assert_eq!(link_user(ids.clone(), 5, Some(a)), (vec![a], 5));
+        assert_eq!(link_user(ids.clone(), 5, None), (vec![a], 5));
+        let three = vec![a, crate::UserId::generate(), crate::UserId::generate()];
+        let (ids, risk) = link_user(three, 15, Some(b));
+        assert_eq!((ids.len(), ids[3], risk), (4, b, 30));
     }
 
     #[test]

@@ -232,3 +232,66 @@ mod consume_tests {
         assert_eq!(InviteProblem::Unknown.to_string(), "Invalid invite code");
     }
 }
+
+/// What one sign-up does to the code it consumes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InviteUse {
+    /// Uses after this one.
+    pub use_count: i32,
+    /// The new account.
+    pub used_by: crate::UserId,
+    /// When.
+    pub used_at: crate::time::Timestamp,
+    /// Still valid afterwards (false once used up).
+    pub is_valid: bool,
+}
+
+impl Invite {
+    /// Consumes one use of the code for `user` at `now` (contract §3.6): checked with
+    /// [`Invite::check_consumable`] first; the code stays valid only while uses remain.
+    pub fn consume(
+        &self,
+        user: crate::UserId,
+        now: crate::time::Timestamp,
+    ) -> Result<InviteUse, InviteProblem> {
+        self.check_consumable(now)?;
+        let use_count = self.use_count + 1;
+        Ok(InviteUse {
+            use_count,
+            used_by: user,
+            used_at: now,
+            is_valid: use_count < self.max_uses,
+        })
+    }
+}
+
+#[cfg(test)]
+mod use_tests {
+    use super::*;
+    use chrono::Utc;
+
+    #[test]
+    fn a_use_counts_and_invalidates_the_last_one() {
+        let now = Utc::now();
+        let user = crate::UserId::generate();
+        let mut invite = Invite {
+            code: "ABCDEFGHJKLM".into(),
+            created_by: None,
+            used_by: None,
+            created_at: now,
+            used_at: None,
+            expires_at: now + chrono::Duration::days(1),
+            is_valid: true,
+            invite_type: InviteType::Admin,
+            use_count: 0,
+            max_uses: 2,
+        };
+        let first = invite.consume(user, now).unwrap();
+        assert_eq!((first.use_count, first.is_valid), (1, true));
+        assert_eq!((first.used_by, first.used_at), (user, now));
+        invite.use_count = 1;
+        assert!(!invite.consume(user, now).unwrap().is_valid);
+        invite.use_count = 2;
+        assert_eq!(invite.consume(user, now), Err(InviteProblem::FullyUsed));
+    }
+}

@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod ports;
 pub mod posts;
 pub mod ratelimit;
+pub mod retention;
 pub mod time;
 pub mod trust;
 pub mod users;

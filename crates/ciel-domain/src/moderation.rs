@@ -60,3 +60,43 @@ pub struct PostFlag {
     /// When.
     pub created_at: Timestamp,
 }
+
+/// What an audit row is about (its `target_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditTarget {
+    /// A report against a user; the target is the user.
+    UserFlag,
+    /// A report against a post; the target is the post.
+    PostFlag,
+    /// A post taken down.
+    Post,
+    /// A comment taken down.
+    Comment,
+}
+
+impl AuditTarget {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UserFlag => "user_flag",
+            Self::PostFlag => "post_flag",
+            Self::Post => "post",
+            Self::Comment => "comment",
+        }
+    }
+}
+
+/// An audit row to append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewModerationAction {
+    /// Who acted, when known.
+    pub actor: Option<UserId>,
+    /// What kind of thing it is about.
+    pub target: AuditTarget,
+    /// The thing's id.
+    pub target_id: Uuid,
+    /// Why, when given.
+    pub reason: Option<String>,
+    /// When.
+    pub created_at: Timestamp,
+}

@@ -2,6 +2,7 @@
 //! builds adapters from configuration and runs each process mode. The three binaries only call
 //! [`run`]; everything a test would want to drive lives here or below.
 
+pub mod cleanup;
 pub mod config;
 pub mod metrics;
 pub mod modes;

@@ -1,7 +1,9 @@
 //! One entry point per binary: checks that the binary serves the configured `APP_MODE`, then
 //! runs that mode until SIGINT/SIGTERM and shuts down gracefully.
 
+use crate::cleanup::CleanupLoop;
 use crate::config::{AppMode, Config};
+use crate::metrics::ProcessMetrics;
 use crate::shutdown::signal_received;
 use crate::wiring::{self, WiringError};
 
@@ -79,6 +81,7 @@ pub async fn run(binary: Binary, config: Config) -> Result<(), RunError> {
 async fn run_api(config: &Config) -> Result<(), RunError> {
     let parts = wiring::build_api(config).await?;
     let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)?;
+    let cleanup = CleanupLoop::start(parts.pool.clone(), parts.process_metrics.clone());
     tracing::info!(
         mode = %config.mode,
         addr = %server.addr,
@@ -87,16 +90,21 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
     );
     signal_received().await;
     server.stop().await;
+    cleanup.stop().await;
     tracing::info!("ciel-api stopped");
     Ok(())
 }
 
 async fn run_worker(config: &Config) -> Result<(), RunError> {
-    // The media consumer joins here with the media pipeline; until then the worker holds its
-    // database pool and stops cleanly.
-    let _pool = wiring::connect_database(&config.database).await?;
-    tracing::info!("ciel-worker connected to the database");
+    // The media consumer joins here with the media pipeline; until then the worker runs the
+    // scheduled cleanup (one executor per run across every instance) and stops cleanly.
+    let pool = wiring::connect_database(&config.database).await?;
+    let metrics = ProcessMetrics::register(&prometheus::Registry::new())
+        .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    let cleanup = CleanupLoop::start(pool, metrics);
+    tracing::info!("ciel-worker connected to the database; cleanup loop started");
     signal_received().await;
+    cleanup.stop().await;
     tracing::info!("ciel-worker stopped");
     Ok(())
 }

@@ -13,7 +13,7 @@ use ciel_app::{
     RateLimitService, SearchService, SocialService, StoryService, SystemClock,
 };
 use ciel_cache::RedisCache;
-use ciel_domain::ports::{Cache, RateLimiter};
+use ciel_domain::ports::{Cache, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
 };
@@ -167,8 +167,9 @@ fn build_parts(
         HASH_MAX_WAIT,
     );
     let avatars = AvatarUrls::new(Some(store.clone()), cache.clone());
+    let uow: Arc<dyn UnitOfWork> = Arc::new(PgUnitOfWork::new(pool.clone()));
     let core = CoreDeps {
-        uow: Arc::new(PgUnitOfWork::new(pool.clone())),
+        uow: uow.clone(),
         cache: cache.clone(),
         media_urls: MediaUrls::new(Some(store.clone())),
         store: Some(store),
@@ -184,19 +185,24 @@ fn build_parts(
         }),
         health,
         metrics: http_metrics,
-        invites: InviteService::with_trust(
+        invites: InviteService::new(
             Arc::new(PgInviteRepo::new(pool.clone())),
             trust_repo.clone(),
+            uow.clone(),
         ),
-        moderation: ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone()))),
+        moderation: ModerationService::new(
+            Arc::new(PgModerationRepo::new(pool.clone())),
+            uow.clone(),
+        ),
         auth: AuthService::new(
             accounts_repo.clone(),
             Arc::new(PgRefreshTokenRepo::new(pool.clone())),
             tokens,
             passwords,
+            uow.clone(),
         ),
         accounts: AccountService::new(accounts_repo, trust_repo.clone(), avatars),
-        devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
+        devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone())), uow),
         ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit),
         social: SocialService::new(core.clone()),
         posts: PostService::new(core.clone()),

@@ -5,34 +5,12 @@ use crate::invites::{Invite, NewInvite};
 use crate::ports::repo::RepoError;
 use async_trait::async_trait;
 
-/// Why a user's invite was not created.
-#[derive(Debug, thiserror::Error)]
-pub enum CreateInviteError {
-    /// The creator has used their lifetime quota for their level.
-    #[error("Maximum invite limit reached for your trust level ({limit})")]
-    QuotaReached {
-        /// The quota.
-        limit: i32,
-    },
-    /// Storage failed (a code collision is `RepoError::Conflict`).
-    #[error(transparent)]
-    Repo(#[from] RepoError),
-}
-
 /// Stores and reads invite codes.
 #[async_trait]
 pub trait InviteRepo: Send + Sync + 'static {
-    /// Inserts a new code; `RepoError::Conflict` when the code already exists.
+    /// Inserts a new code; `RepoError::Conflict` when the code already exists. Users' codes,
+    /// which count against a quota, go through [`crate::ports::InviteStore`] instead.
     async fn insert(&self, invite: &NewInvite) -> Result<Invite, RepoError>;
-
-    /// Inserts a user's code in one transaction that locks the creator's trust record: when
-    /// `invites_sent` has reached [`crate::trust::invite_quota`] of their level →
-    /// `QuotaReached`; otherwise the code is stored and `invites_sent` rises by one.
-    async fn insert_for_user(
-        &self,
-        invite: &NewInvite,
-        creator: UserId,
-    ) -> Result<Invite, CreateInviteError>;
 
     /// The code, if it exists (exact, case-sensitive match).
     async fn find(&self, code: &str) -> Result<Option<Invite>, RepoError>;

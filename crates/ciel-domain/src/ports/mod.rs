@@ -2,40 +2,52 @@
 //! `ciel-storage`, `ciel-cache`, `ciel-media` and `ciel-queue`; every port with two adapters
 //! has one conformance suite in `ciel-testkit` that both pass.
 
+pub mod account_store;
 pub mod accounts;
 pub mod cache;
 pub mod clock;
+pub mod device_store;
 pub mod devices;
 pub mod graph;
 pub mod health;
+pub mod invite_store;
 pub mod invites;
 pub mod jobs;
 pub mod media;
+pub mod maintenance;
 pub mod moderation;
+pub mod moderation_store;
 pub mod notifications;
 pub mod object_store;
 pub mod posts;
 pub mod ratelimit;
 pub mod repo;
+pub mod session_store;
 pub mod stories;
 pub mod trust;
 pub mod uow;
 
-pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError};
+pub use account_store::{AccountStanding, AccountStore, IdentityHolders};
+pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome};
 pub use cache::{Cache, CacheError};
 pub use clock::Clock;
+pub use device_store::{DeviceSeen, DeviceState, DeviceStore};
 pub use devices::{DeviceRepo, RegisterOutcome};
 pub use graph::GraphStore;
 pub use health::{DatabaseProbe, ProbeError};
-pub use invites::{CreateInviteError, InviteRepo};
+pub use invite_store::InviteStore;
+pub use invites::InviteRepo;
 pub use jobs::{JobQueue, MediaJob, QueueError};
 pub use media::MediaStore;
-pub use moderation::{FlagError, ModerationRepo};
+pub use maintenance::MaintenanceStore;
+pub use moderation::ModerationRepo;
+pub use moderation_store::ModerationStore;
 pub use notifications::NotificationStore;
 pub use object_store::{ObjectMeta, ObjectStore, ObjectStoreError, PresignedPut};
 pub use posts::PostStore;
 pub use ratelimit::{Decision, Limit, RateLimiter};
 pub use repo::RepoError;
+pub use session_store::{LockedRefreshToken, SessionStore};
 pub use stories::StoryStore;
 pub use trust::{TrustRepo, TrustStore};
 pub use uow::{BoxFuture, Tx, TxAbort, TxWork, UnitOfWork};

@@ -10,11 +10,17 @@
 //! `ciel-app::tx` wraps this port in typed helpers (`transact`, `read`) that carry the use
 //! case's own result and error through.
 
+use crate::ports::account_store::AccountStore;
+use crate::ports::device_store::DeviceStore;
 use crate::ports::graph::GraphStore;
+use crate::ports::invite_store::InviteStore;
+use crate::ports::maintenance::MaintenanceStore;
 use crate::ports::media::MediaStore;
+use crate::ports::moderation_store::ModerationStore;
 use crate::ports::notifications::NotificationStore;
 use crate::ports::posts::PostStore;
 use crate::ports::repo::RepoError;
+use crate::ports::session_store::SessionStore;
 use crate::ports::stories::StoryStore;
 use crate::ports::trust::TrustStore;
 use async_trait::async_trait;
@@ -27,7 +33,19 @@ pub type BoxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
 /// Repositories bound to one connection (and, in [`UnitOfWork::transaction`], one transaction).
 /// Every store trait a use case may combine is a supertrait, so `&mut dyn Tx` reaches them all.
 pub trait Tx:
-    GraphStore + MediaStore + PostStore + StoryStore + NotificationStore + TrustStore + Send
+    GraphStore
+    + MediaStore
+    + PostStore
+    + StoryStore
+    + NotificationStore
+    + TrustStore
+    + AccountStore
+    + InviteStore
+    + SessionStore
+    + DeviceStore
+    + ModerationStore
+    + MaintenanceStore
+    + Send
 {
 }
 

@@ -1,15 +1,14 @@
 //! `AccountRepo` on Postgres: accounts in `users`, their ban state from `user_trust_scores`.
-
-mod sign_up;
+//! Sign-up writes through the unit of work (`crate::uow`), where `ciel-app` runs its rules.
 
 use super::errors::{pool_error, repo_error};
 use crate::pool::PgPool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::UserId;
-use ciel_domain::ports::{AccountRepo, RepoError, SignUpError};
+use ciel_domain::ports::{AccountRepo, RepoError};
 use ciel_domain::time::Timestamp;
-use ciel_domain::users::{Credentials, NewAccount, ProfilePatch, User, UserCounts};
+use ciel_domain::users::{Credentials, ProfilePatch, User, UserCounts};
 use ciel_schema::{blocks, follows, refresh_tokens, user_trust_scores as t, users};
 use diesel::dsl::exists;
 use diesel::prelude::*;
@@ -88,15 +87,6 @@ const COUNTS_SQL: &str = "SELECT \
 
 #[async_trait]
 impl AccountRepo for PgAccountRepo {
-    async fn sign_up(
-        &self,
-        account: &NewAccount,
-        invite_code: &str,
-        now: Timestamp,
-    ) -> Result<User, SignUpError> {
-        sign_up::run(&self.pool, account, invite_code, now).await
-    }
-
     async fn credentials(&self, email_or_handle: &str) -> Result<Option<Credentials>, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
         // One row at most: an email match wins over a handle match.

@@ -1,17 +1,16 @@
-//! `InviteRepo` on Postgres.
+//! `InviteRepo` on Postgres. Users' codes (under the quota) and consumption at sign-up write
+//! through the unit of work (`crate::uow`), where `ciel-app` runs the rules.
 
 use super::errors::{pool_error, repo_error};
-use super::trust;
 use crate::pool::PgPool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::UserId;
 use ciel_domain::invites::{Invite, InviteType, NewInvite};
-use ciel_domain::ports::{CreateInviteError, InviteRepo, RepoError};
-use ciel_domain::trust::invite_quota;
+use ciel_domain::ports::{InviteRepo, RepoError};
 use ciel_schema::invite_codes;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 /// Invite codes in `invite_codes`.
@@ -69,38 +68,6 @@ impl InviteRepo for PgInviteRepo {
             .map_err(repo_error)
     }
 
-    async fn insert_for_user(
-        &self,
-        invite: &NewInvite,
-        creator: UserId,
-    ) -> Result<Invite, CreateInviteError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        // A user's code is always a standard code created by them, whatever the caller filled in.
-        let invite = NewInvite {
-            created_by: Some(creator),
-            invite_type: InviteType::Standard,
-            ..invite.clone()
-        };
-        conn.transaction::<_, QuotaTxError, _>(async move |conn| {
-            let now = Utc::now();
-            // The creator's trust row is the quota's lock: concurrent creations serialise here.
-            let mut record = trust::lock_in_tx(conn, creator.as_uuid()).await?;
-            let limit = invite_quota(record.level);
-            if record.invites_sent >= limit {
-                return Err(QuotaTxError::Quota(limit));
-            }
-            let stored = insert_row(conn, &invite, Some(creator.as_uuid())).await?;
-            record.invites_sent += 1;
-            trust::store_in_tx(conn, creator.as_uuid(), &record, now).await?;
-            Ok(stored)
-        })
-        .await
-        .map_err(|e| match e {
-            QuotaTxError::Quota(limit) => CreateInviteError::QuotaReached { limit },
-            QuotaTxError::Db(e) => CreateInviteError::Repo(repo_error(e)),
-        })
-    }
-
     async fn find(&self, code: &str) -> Result<Option<Invite>, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
         invite_codes::table
@@ -140,18 +107,6 @@ impl InviteRepo for PgInviteRepo {
         .await
         .map(|n| n == 1)
         .map_err(repo_error)
-    }
-}
-
-/// Why the quota transaction stopped.
-enum QuotaTxError {
-    Quota(i32),
-    Db(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for QuotaTxError {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Db(e)
     }
 }
 

@@ -1,5 +1,5 @@
-//! `TrustRepo` on Postgres, and [`apply_in_tx`], which every write that earns or loses trust
-//! calls inside its own transaction (contract §3.5: points change with the action).
+//! `TrustRepo` on Postgres, and the row lock/store the unit of work's `TrustStore` uses (the
+//! points rules run in `ciel-app`, in the transaction of the action that earned them).
 
 use super::errors::{pool_error, repo_error};
 use crate::pool::PgPool;
@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::UserId;
 use ciel_domain::ports::{RepoError, TrustRepo};
-use ciel_domain::trust::{TrustEvent, TrustLevel, TrustRecord};
+use ciel_domain::trust::{TrustLevel, TrustRecord};
 use ciel_schema::user_trust_scores as t;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 /// A `user_trust_scores` row.
@@ -99,20 +99,6 @@ pub(crate) async fn store_in_tx(
         .map(|_| ())
 }
 
-/// Applies `event` to `user`'s trust inside the caller's transaction: lock, apply the domain
-/// rule, write back.
-pub(crate) async fn apply_in_tx(
-    conn: &mut AsyncPgConnection,
-    user: Uuid,
-    event: TrustEvent,
-    now: DateTime<Utc>,
-) -> QueryResult<TrustRecord> {
-    let mut record = lock_in_tx(conn, user).await?;
-    record.apply(event, now);
-    store_in_tx(conn, user, &record, now).await?;
-    Ok(record)
-}
-
 /// Trust records in `user_trust_scores`.
 #[derive(Clone)]
 pub struct PgTrustRepo {
@@ -138,21 +124,5 @@ impl TrustRepo for PgTrustRepo {
             .optional()
             .map(|row| row.map(TrustRow::into_domain))
             .map_err(repo_error)
-    }
-
-    async fn apply(
-        &self,
-        user: UserId,
-        event: TrustEvent,
-        now: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            apply_in_tx(conn, user.as_uuid(), event, now)
-                .await
-                .map(|_| ())
-        })
-        .await
-        .map_err(repo_error)
     }
 }

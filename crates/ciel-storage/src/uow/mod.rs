@@ -3,12 +3,20 @@
 //! pooled connection without `BEGIN`/`COMMIT`. One file per store implements its trait on
 //! `PgTx`; they only read and write, the rules stay in `ciel-app`.
 
+mod accounts;
+mod devices;
 mod graph;
 mod media;
+mod invites;
+mod maintenance;
+mod moderation;
 mod notifications;
 mod posts;
+mod sessions;
 mod stories;
 mod trust;
+
+pub use maintenance::MAINTENANCE_LOCK_KEY;
 
 use crate::pool::PgPool;
 use crate::repos::errors::{pool_error, repo_error};

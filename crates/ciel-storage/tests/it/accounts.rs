@@ -1,13 +1,10 @@
 //! `PgAccountRepo` against real Postgres, and the fixtures the account tests share.
 
 mod profile;
-mod sign_up;
 
 use chrono::Utc;
 use ciel_domain::UserId;
-use ciel_domain::accounts::{DisplayName, Email, Handle};
 use ciel_domain::time::{Timestamp, to_db_precision};
-use ciel_domain::users::NewAccount;
 use ciel_storage::{PgPool, PoolSettings, connect_pool};
 use ciel_testkit::TestDb;
 use diesel::sql_types::BigInt;
@@ -32,23 +29,6 @@ pub(crate) fn lit(ts: Timestamp) -> String {
     format!("'{}'::timestamptz", ts.to_rfc3339())
 }
 
-/// A valid sign-up for `handle` (email `<handle>@example.com`).
-pub(crate) fn account(handle: &str) -> NewAccount {
-    account_with(handle, &format!("{handle}@example.com"))
-}
-
-/// A valid sign-up with the given handle and email.
-pub(crate) fn account_with(handle: &str, email: &str) -> NewAccount {
-    NewAccount {
-        handle: Handle::parse(handle).unwrap(),
-        email: Email::parse(email).unwrap(),
-        display_name: DisplayName::parse(&handle.to_uppercase()).unwrap(),
-        bio: None,
-        avatar_key: None,
-        password_hash: HASH.into(),
-    }
-}
-
 /// Inserts a user `handle` (email `<handle>@example.com`, password [`HASH`]) with a trust row.
 pub(crate) async fn user(db: &TestDb, handle: &str) -> UserId {
     let id = UserId::generate();
@@ -59,19 +39,6 @@ pub(crate) async fn user(db: &TestDb, handle: &str) -> UserId {
     ))
     .await;
     id
-}
-
-/// Inserts an invite `code` (admin when `creator` is `None`) valid for a week.
-pub(crate) async fn invite(db: &TestDb, code: &str, creator: Option<UserId>) {
-    let (created_by, kind) = match creator {
-        Some(id) => (format!("'{id}'"), "standard"),
-        None => ("NULL".to_owned(), "admin"),
-    };
-    db.run_sql(&format!(
-        "INSERT INTO invite_codes (code, created_by, invite_type, expires_at) \
-         VALUES ('{code}', {created_by}, '{kind}', now() + interval '7 days')"
-    ))
-    .await;
 }
 
 #[derive(diesel::QueryableByName)]

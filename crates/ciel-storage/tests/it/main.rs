@@ -1,10 +1,8 @@
 //! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
 
 mod accounts;
-mod devices;
 mod graph;
 mod migrations;
-mod moderation;
 mod notifications;
 mod refresh_tokens;
 mod repos;

@@ -1,19 +1,13 @@
-//! `ModerationRepo` on Postgres: the audit log, reports (`flags`) and takedowns (`takedowns`).
-//! Every write records its audit row and its trust change in the same transaction.
-
-mod audit;
-mod flags;
-mod takedowns;
+//! `ModerationRepo` on Postgres: the audit log. Reports and takedowns write through the unit
+//! of work (`crate::uow`), so `ciel-app` records the audit row and the trust change with them.
 
 use super::errors::{pool_error, repo_error};
 use crate::pool::PgPool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use ciel_domain::moderation::{ModerationAction, PostFlag, UserFlag};
+use ciel_domain::moderation::ModerationAction;
 use ciel_domain::pagination::{Page, PageRequest};
-use ciel_domain::ports::{FlagError, ModerationRepo, RepoError};
-use ciel_domain::time::Timestamp;
-use ciel_domain::{PostId, UserId};
+use ciel_domain::ports::{ModerationRepo, RepoError};
 use ciel_schema::moderation_actions as ma;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -76,57 +70,5 @@ impl ModerationRepo for PgModerationRepo {
             page.limit,
             ModerationAction::cursor,
         ))
-    }
-
-    async fn flag_user(
-        &self,
-        reporter: UserId,
-        target: UserId,
-        reason: Option<&str>,
-        now: Timestamp,
-    ) -> Result<UserFlag, FlagError> {
-        if reporter == target {
-            // The use case refuses self-reports first; never store one anyway.
-            return Err(FlagError::OwnContent);
-        }
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        flags::flag_user(&mut conn, reporter, target, reason, now).await
-    }
-
-    async fn flag_post(
-        &self,
-        reporter: UserId,
-        post: PostId,
-        reason: Option<&str>,
-        now: Timestamp,
-    ) -> Result<PostFlag, FlagError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        flags::flag_post(&mut conn, reporter, post, reason, now).await
-    }
-
-    async fn take_down_post(
-        &self,
-        post: PostId,
-        actor: Option<UserId>,
-        reason: Option<&str>,
-        now: Timestamp,
-    ) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        takedowns::take_down_post(&mut conn, post, actor, reason, now)
-            .await
-            .map_err(repo_error)
-    }
-
-    async fn take_down_comment(
-        &self,
-        comment: Uuid,
-        actor: Option<UserId>,
-        reason: Option<&str>,
-        now: Timestamp,
-    ) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        takedowns::take_down_comment(&mut conn, comment, actor, reason, now)
-            .await
-            .map_err(repo_error)
     }
 }

@@ -1,14 +1,60 @@
-//! `PgModerationRepo` reports and takedowns: each writes its audit row and its trust change in
-//! the same transaction (contract §2.9, §3.5).
+//! `ModerationService` reports and takedowns over Postgres: each writes its audit row and its
+//! trust change (applied by the use case) in the same transaction (contract §2.9, §3.5).
 
-use crate::accounts::{count, lit, now, setup, user};
-use ciel_domain::ports::{FlagError, ModerationRepo, TrustRepo};
+use crate::{count, lit, now, setup, uow, user};
+use ciel_app::{AppError, ModerationService};
+use ciel_domain::ports::TrustRepo;
+use ciel_domain::time::Timestamp;
 use ciel_domain::trust::TrustRecord;
 use ciel_domain::{PostId, UserId};
 use ciel_storage::PgPool;
 use ciel_storage::repos::{PgModerationRepo, PgTrustRepo};
 use ciel_testkit::TestDb;
+use std::sync::Arc;
 use uuid::Uuid;
+
+/// The service over `pool`.
+fn service(pool: PgPool) -> ModerationService {
+    ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone())), uow(&pool))
+}
+
+/// Whether `got` failed with exactly `expected` (variant and message).
+fn failed<T: std::fmt::Debug>(got: &Result<T, AppError>, expected: &AppError) -> bool {
+    match got {
+        Err(err) => format!("{err:?}") == format!("{expected:?}"),
+        Ok(_) => false,
+    }
+}
+
+/// Takes `post` down: `true` when done, `false` on the 404 for a missing post.
+async fn took_down_post(
+    svc: &ModerationService,
+    post: PostId,
+    actor: Option<UserId>,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> bool {
+    match svc.take_down_post_at(post, actor, reason, now).await {
+        Ok(()) => true,
+        Err(AppError::NotFound(m)) if m == "post not found" => false,
+        Err(other) => panic!("unexpected: {other:?}"),
+    }
+}
+
+/// Takes `comment` down: `true` when done, `false` on the 404 for a missing comment.
+async fn took_down_comment(
+    svc: &ModerationService,
+    comment: Uuid,
+    actor: Option<UserId>,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> bool {
+    match svc.take_down_comment_at(comment, actor, reason, now).await {
+        Ok(()) => true,
+        Err(AppError::NotFound(m)) if m == "comment not found" => false,
+        Err(other) => panic!("unexpected: {other:?}"),
+    }
+}
 
 /// Inserts a post by `owner`.
 async fn post(db: &TestDb, owner: UserId) -> PostId {
@@ -77,10 +123,13 @@ async fn a_user_report_is_stored_audited_and_costs_the_target() {
     let ann = user(&db, "ann").await;
     let ben = user(&db, "ben").await;
     set_points(&db, ben, 100).await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
     let now = now();
 
-    let flag = repo.flag_user(ann, ben, Some("spam"), now).await.unwrap();
+    let flag = repo
+        .flag_user_at(ann, ben, Some("spam"), now)
+        .await
+        .unwrap();
 
     assert_eq!(flag.reporter_id, ann);
     assert_eq!(flag.target_id, ben);
@@ -104,7 +153,7 @@ async fn a_user_report_is_stored_audited_and_costs_the_target() {
 
     // Without a reason.
     let carl = user(&db, "carl").await;
-    let flag = repo.flag_user(carl, ben, None, now).await.unwrap();
+    let flag = repo.flag_user_at(carl, ben, None, now).await.unwrap();
     assert_eq!(flag.reason, None);
     assert_eq!(audits(&db, Some(carl), "user_flag", ben, "NULL").await, 1);
     let ben_trust = trust(&pool, ben).await;
@@ -117,18 +166,26 @@ async fn a_repeated_user_report_is_a_duplicate_and_changes_nothing() {
     let ann = user(&db, "ann").await;
     let ben = user(&db, "ben").await;
     set_points(&db, ben, 100).await;
-    let repo = PgModerationRepo::new(pool.clone());
-    repo.flag_user(ann, ben, Some("spam"), now()).await.unwrap();
+    let repo = service(pool.clone());
+    repo.flag_user_at(ann, ben, Some("spam"), now())
+        .await
+        .unwrap();
 
-    let again = repo.flag_user(ann, ben, Some("again"), now()).await;
+    let again = repo.flag_user_at(ann, ben, Some("again"), now()).await;
 
-    assert!(matches!(again, Err(FlagError::Duplicate)), "{again:?}");
+    assert!(
+        failed(
+            &again,
+            &AppError::Conflict("you have already reported this user".into())
+        ),
+        "{again:?}"
+    );
     assert_eq!(count(&db, "user_flags").await, 1);
     assert_eq!(count(&db, "moderation_actions").await, 1);
     let ben_trust = trust(&pool, ben).await;
     assert_eq!((ben_trust.points, ben_trust.flags_received), (90, 1));
     // The other direction is a different report.
-    repo.flag_user(ben, ann, None, now()).await.unwrap();
+    repo.flag_user_at(ben, ann, None, now()).await.unwrap();
 }
 
 #[tokio::test]
@@ -140,14 +197,25 @@ async fn missing_deleted_or_own_user_targets_are_refused() {
         "UPDATE users SET deleted_at = now() WHERE id = '{gone}'"
     ))
     .await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
 
-    let missing = repo.flag_user(ann, UserId::generate(), None, now()).await;
-    assert!(matches!(missing, Err(FlagError::NotFound)), "{missing:?}");
-    let deleted = repo.flag_user(ann, gone, None, now()).await;
-    assert!(matches!(deleted, Err(FlagError::NotFound)), "{deleted:?}");
-    let own = repo.flag_user(ann, ann, None, now()).await;
-    assert!(matches!(own, Err(FlagError::OwnContent)), "{own:?}");
+    let missing = repo
+        .flag_user_at(ann, UserId::generate(), None, now())
+        .await;
+    assert!(
+        failed(&missing, &AppError::NotFound("user not found".into())),
+        "{missing:?}"
+    );
+    let deleted = repo.flag_user_at(ann, gone, None, now()).await;
+    assert!(
+        failed(&deleted, &AppError::NotFound("user not found".into())),
+        "{deleted:?}"
+    );
+    let own = repo.flag_user_at(ann, ann, None, now()).await;
+    assert!(
+        failed(&own, &AppError::Invalid("cannot report yourself".into())),
+        "{own:?}"
+    );
 
     assert_eq!(count(&db, "user_flags").await, 0);
     assert_eq!(count(&db, "moderation_actions").await, 0);
@@ -160,19 +228,21 @@ async fn the_tenth_report_on_a_user_is_a_strike() {
     let (db, pool) = setup().await;
     let ben = user(&db, "ben").await;
     set_points(&db, ben, 1000).await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
     let mut reporters = Vec::new();
     for i in 0..10 {
         reporters.push(user(&db, &format!("reporter{i}")).await);
     }
 
     for reporter in &reporters[..9] {
-        repo.flag_user(*reporter, ben, None, now()).await.unwrap();
+        repo.flag_user_at(*reporter, ben, None, now())
+            .await
+            .unwrap();
     }
     let before = trust(&pool, ben).await;
     assert_eq!((before.flags_received, before.strikes), (9, 0));
     assert_eq!(before.points, 910);
-    repo.flag_user(reporters[9], ben, None, now())
+    repo.flag_user_at(reporters[9], ben, None, now())
         .await
         .unwrap();
 
@@ -194,10 +264,13 @@ async fn a_post_report_is_stored_audited_and_costs_the_owner() {
     let ben = user(&db, "ben").await;
     set_points(&db, ben, 15).await;
     let post = post(&db, ben).await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
     let now = now();
 
-    let flag = repo.flag_post(ann, post, Some("nsfw"), now).await.unwrap();
+    let flag = repo
+        .flag_post_at(ann, post, Some("nsfw"), now)
+        .await
+        .unwrap();
 
     assert_eq!(flag.reporter_id, ann);
     assert_eq!(flag.post_id, post);
@@ -213,8 +286,14 @@ async fn a_post_report_is_stored_audited_and_costs_the_owner() {
     let ben_trust = trust(&pool, ben).await;
     assert_eq!((ben_trust.points, ben_trust.flags_received), (5, 1));
 
-    let again = repo.flag_post(ann, post, None, now).await;
-    assert!(matches!(again, Err(FlagError::Duplicate)), "{again:?}");
+    let again = repo.flag_post_at(ann, post, None, now).await;
+    assert!(
+        failed(
+            &again,
+            &AppError::Conflict("you have already reported this post".into())
+        ),
+        "{again:?}"
+    );
     let ben_trust = trust(&pool, ben).await;
     assert_eq!((ben_trust.points, ben_trust.flags_received), (5, 1));
     assert_eq!(count(&db, "moderation_actions").await, 1);
@@ -231,15 +310,26 @@ async fn own_missing_or_orphaned_posts_cannot_be_reported() {
         "UPDATE users SET deleted_at = now() WHERE id = '{gone}'"
     ))
     .await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
 
-    let mine = repo.flag_post(ann, own, None, now()).await;
-    assert!(matches!(mine, Err(FlagError::OwnContent)), "{mine:?}");
-    let missing = repo.flag_post(ann, PostId::generate(), None, now()).await;
-    assert!(matches!(missing, Err(FlagError::NotFound)), "{missing:?}");
-    let deleted_owner = repo.flag_post(ann, orphaned, None, now()).await;
+    let mine = repo.flag_post_at(ann, own, None, now()).await;
     assert!(
-        matches!(deleted_owner, Err(FlagError::NotFound)),
+        failed(
+            &mine,
+            &AppError::Invalid("cannot report your own post".into())
+        ),
+        "{mine:?}"
+    );
+    let missing = repo
+        .flag_post_at(ann, PostId::generate(), None, now())
+        .await;
+    assert!(
+        failed(&missing, &AppError::NotFound("post not found".into())),
+        "{missing:?}"
+    );
+    let deleted_owner = repo.flag_post_at(ann, orphaned, None, now()).await;
+    assert!(
+        failed(&deleted_owner, &AppError::NotFound("post not found".into())),
         "{deleted_owner:?}"
     );
 
@@ -258,15 +348,11 @@ async fn a_post_takedown_deletes_audits_and_costs_the_owner() {
     let first = post(&db, ben).await;
     let second = post(&db, ben).await;
     comment(&db, ann, first).await;
-    let repo = PgModerationRepo::new(pool.clone());
-    repo.flag_post(ann, first, None, now()).await.unwrap();
+    let repo = service(pool.clone());
+    repo.flag_post_at(ann, first, None, now()).await.unwrap();
     assert_eq!(trust(&pool, ben).await.points, 20);
 
-    assert!(
-        repo.take_down_post(first, None, Some("illegal"), now())
-            .await
-            .unwrap()
-    );
+    assert!(took_down_post(&repo, first, None, Some("illegal"), now()).await);
 
     assert_eq!(count(&db, &format!("posts WHERE id = '{first}'")).await, 0);
     assert_eq!(count(&db, "comments").await, 0, "cascaded");
@@ -277,11 +363,7 @@ async fn a_post_takedown_deletes_audits_and_costs_the_owner() {
     assert_eq!(ben_trust.flags_received, 1, "a takedown is not a flag");
 
     set_points(&db, ben, 100).await;
-    assert!(
-        repo.take_down_post(second, Some(admin), None, now())
-            .await
-            .unwrap()
-    );
+    assert!(took_down_post(&repo, second, Some(admin), None, now()).await);
     assert_eq!(audits(&db, Some(admin), "post", second, "NULL").await, 1);
     assert_eq!(trust(&pool, ben).await.points, 75);
     assert_eq!(
@@ -295,14 +377,9 @@ async fn a_post_takedown_deletes_audits_and_costs_the_owner() {
 async fn taking_down_a_missing_post_changes_nothing() {
     let (db, pool) = setup().await;
     let admin = user(&db, "admin").await;
-    let repo = PgModerationRepo::new(pool);
+    let repo = service(pool);
 
-    assert!(
-        !repo
-            .take_down_post(PostId::generate(), Some(admin), None, now())
-            .await
-            .unwrap()
-    );
+    assert!(!took_down_post(&repo, PostId::generate(), Some(admin), None, now()).await);
     assert_eq!(count(&db, "moderation_actions").await, 0);
 }
 
@@ -317,13 +394,9 @@ async fn a_comment_takedown_deletes_audits_and_costs_the_author() {
     let post = post(&db, ben).await;
     let rude = comment(&db, ann, post).await;
     let kept = comment(&db, ann, post).await;
-    let repo = PgModerationRepo::new(pool.clone());
+    let repo = service(pool.clone());
 
-    assert!(
-        repo.take_down_comment(rude, Some(admin), Some("abuse"), now())
-            .await
-            .unwrap()
-    );
+    assert!(took_down_comment(&repo, rude, Some(admin), Some("abuse"), now()).await);
 
     assert_eq!(
         count(&db, &format!("comments WHERE id = '{rude}'")).await,
@@ -341,25 +414,11 @@ async fn a_comment_takedown_deletes_audits_and_costs_the_author() {
     assert_eq!(trust(&pool, ann).await.points, 15, "the author pays");
     assert_eq!(trust(&pool, ben).await.points, 40, "not the post owner");
 
-    assert!(
-        repo.take_down_comment(kept, None, None, now())
-            .await
-            .unwrap()
-    );
+    assert!(took_down_comment(&repo, kept, None, None, now()).await);
     assert_eq!(audits(&db, None, "comment", kept, "NULL").await, 1);
     assert_eq!(trust(&pool, ann).await.points, 0, "never below 0");
 
-    assert!(
-        !repo
-            .take_down_comment(Uuid::new_v4(), None, None, now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !repo
-            .take_down_comment(rude, None, None, now())
-            .await
-            .unwrap()
-    );
+    assert!(!took_down_comment(&repo, Uuid::new_v4(), None, None, now()).await);
+    assert!(!took_down_comment(&repo, rude, None, None, now()).await);
     assert_eq!(count(&db, "moderation_actions").await, 2);
 }

@@ -1,24 +1,51 @@
-//! Sign-up: the invite is consumed with the account, in one transaction, or nothing happens.
+//! Sign-up (`ciel_app::signup`): the invite is consumed with the account, in one transaction,
+//! or nothing happens.
 
-use super::{account, account_with, count, invite, lit, now, setup, user};
+use super::{account, account_with, count, invite, lit, now, setup, uow, user};
+use ciel_app::AppError;
+use ciel_app::signup::create_account;
 use ciel_domain::invites::InviteProblem;
-use ciel_domain::ports::{AccountRepo, SignUpError, TrustRepo};
+use ciel_domain::ports::{AccountRepo, TrustRepo};
+use ciel_domain::time::Timestamp;
 use ciel_domain::trust::TrustLevel;
+use ciel_domain::users::{NewAccount, User};
+use ciel_storage::PgUnitOfWork;
 use ciel_storage::repos::{PgAccountRepo, PgTrustRepo};
 use std::sync::Arc;
 use tokio::sync::Barrier;
+
+/// Signs `account` up with `code` at `now`.
+async fn sign_up(
+    uow: &PgUnitOfWork,
+    account: &NewAccount,
+    code: &str,
+    now: Timestamp,
+) -> Result<User, AppError> {
+    create_account(uow, account.clone(), code.to_owned(), now).await
+}
+
+/// Whether `got` is the 400 for `problem`.
+fn refused(got: &Result<User, AppError>, problem: InviteProblem) -> bool {
+    matches!(got, Err(AppError::Invalid(m)) if *m == problem.to_string())
+}
+
+/// Whether `got` is the 409 with `message`.
+fn conflict(got: &Result<User, AppError>, message: &str) -> bool {
+    matches!(got, Err(AppError::Conflict(m)) if m == message)
+}
 
 #[tokio::test]
 async fn an_admin_code_creates_the_account_without_lineage() {
     let (db, pool) = setup().await;
     invite(&db, "ADMINCODE001", None).await;
     let repo = PgAccountRepo::new(pool.clone());
+    let uow = uow(&pool);
     let now = now();
     let mut new = account("ann");
     new.bio = Some(ciel_domain::accounts::Bio::parse("hi").unwrap());
     new.avatar_key = Some("avatars/ann.jpg".into());
 
-    let user = repo.sign_up(&new, "ADMINCODE001", now).await.unwrap();
+    let user = sign_up(&uow, &new, "ADMINCODE001", now).await.unwrap();
 
     assert_eq!(user.handle, "ann");
     assert_eq!(user.email, "ann@example.com");
@@ -44,10 +71,9 @@ async fn a_user_code_records_lineage_and_rewards_the_inviter() {
     let (db, pool) = setup().await;
     let inviter = user(&db, "ann").await;
     invite(&db, "USERCODE0001", Some(inviter)).await;
-    let repo = PgAccountRepo::new(pool.clone());
+    let uow = uow(&pool);
 
-    let invitee = repo
-        .sign_up(&account("ben"), "USERCODE0001", now())
+    let invitee = sign_up(&uow, &account("ben"), "USERCODE0001", now())
         .await
         .unwrap();
 
@@ -66,16 +92,16 @@ async fn a_multi_use_code_stays_valid_until_its_last_use() {
     let (db, pool) = setup().await;
     invite(&db, "MULTICODE001", None).await;
     db.run_sql("UPDATE invite_codes SET max_uses = 2").await;
-    let repo = PgAccountRepo::new(pool);
+    let uow = uow(&pool);
 
-    repo.sign_up(&account("ann"), "MULTICODE001", now())
+    sign_up(&uow, &account("ann"), "MULTICODE001", now())
         .await
         .unwrap();
     assert_eq!(
         count(&db, "invite_codes WHERE is_valid AND use_count = 1").await,
         1
     );
-    repo.sign_up(&account("ben"), "MULTICODE001", now())
+    sign_up(&uow, &account("ben"), "MULTICODE001", now())
         .await
         .unwrap();
     assert_eq!(
@@ -96,7 +122,7 @@ async fn an_unusable_code_leaves_nothing_behind() {
          UPDATE invite_codes SET use_count = 1 WHERE code = 'USEDUPCODE01';",
     )
     .await;
-    let repo = PgAccountRepo::new(pool);
+    let uow = uow(&pool);
     let cases = [
         ("NOSUCHCODE01", InviteProblem::Unknown),
         ("revokedcode1", InviteProblem::Unknown),
@@ -105,11 +131,8 @@ async fn an_unusable_code_leaves_nothing_behind() {
         ("USEDUPCODE01", InviteProblem::FullyUsed),
     ];
     for (code, problem) in cases {
-        let got = repo.sign_up(&account("ann"), code, now()).await;
-        assert!(
-            matches!(got, Err(SignUpError::Invite(p)) if p == problem),
-            "{code}: {got:?}"
-        );
+        let got = sign_up(&uow, &account("ann"), code, now()).await;
+        assert!(refused(&got, problem), "{code}: {got:?}");
     }
     assert_eq!(count(&db, "users").await, 0);
     assert_eq!(count(&db, "user_trust_scores").await, 0);
@@ -126,7 +149,7 @@ async fn taken_handles_and_emails_are_refused_handle_first() {
     user(&db, "ben").await;
     let inviter = user(&db, "cid").await;
     invite(&db, "USERCODE0001", Some(inviter)).await;
-    let repo = PgAccountRepo::new(pool.clone());
+    let uow = uow(&pool);
     let attempts = [
         (account_with("ann", "new@example.com"), "handle"),
         (account_with("new", "ann@example.com"), "email"),
@@ -141,10 +164,10 @@ async fn taken_handles_and_emails_are_refused_handle_first() {
             .await;
         }
         for (new, taken) in &attempts {
-            let got = repo.sign_up(new, "USERCODE0001", now()).await;
+            let got = sign_up(&uow, new, "USERCODE0001", now()).await;
             let ok = match *taken {
-                "handle" => matches!(got, Err(SignUpError::HandleTaken)),
-                _ => matches!(got, Err(SignUpError::EmailTaken)),
+                "handle" => conflict(&got, "Handle already taken"),
+                _ => conflict(&got, "Email already taken"),
             };
             assert!(ok, "deleted={deleted} {new:?}: {got:?}");
         }
@@ -163,24 +186,25 @@ async fn taken_handles_and_emails_are_refused_handle_first() {
 async fn concurrent_sign_ups_on_one_code_admit_exactly_one() {
     let (db, pool) = setup().await;
     invite(&db, "RACECODE0001", None).await;
-    let repo = Arc::new(PgAccountRepo::new(pool));
+    let uow = uow(&pool);
     let start = Arc::new(Barrier::new(8));
     let tasks: Vec<_> = (0..8)
         .map(|i| {
-            let (repo, start) = (Arc::clone(&repo), Arc::clone(&start));
+            let (uow, start) = (Arc::clone(&uow), Arc::clone(&start));
             tokio::spawn(async move {
                 start.wait().await;
-                repo.sign_up(&account(&format!("racer{i}")), "RACECODE0001", now())
-                    .await
+                sign_up(&uow, &account(&format!("racer{i}")), "RACECODE0001", now()).await
             })
         })
         .collect();
     let mut admitted = 0;
     for task in tasks {
-        match task.await.unwrap() {
-            Ok(_) => admitted += 1,
-            Err(SignUpError::Invite(InviteProblem::FullyUsed | InviteProblem::Revoked)) => {}
-            Err(other) => panic!("unexpected refusal: {other:?}"),
+        let got = task.await.unwrap();
+        if got.is_ok() {
+            admitted += 1;
+        } else if !refused(&got, InviteProblem::FullyUsed) && !refused(&got, InviteProblem::Revoked)
+        {
+            panic!("unexpected refusal: {got:?}");
         }
     }
     assert_eq!(admitted, 1);
