@@ -8,6 +8,8 @@ mod media;
 mod notifications;
 mod posts;
 mod stories;
+mod story_rows;
+mod story_visibility;
 mod trust;
 
 use crate::pool::PgPool;
