@@ -27,7 +27,10 @@ mod tests {
     #[test]
     fn keys_match_the_contract() {
         let u = UserId::from(Uuid::parse_str("550e8400-e29b-41d4-a716-446655440000").unwrap());
-        assert_eq!(home_feed(u), "feed:home:550e8400-e29b-41d4-a716-446655440000");
+        assert_eq!(
+            home_feed(u),
+            "feed:home:550e8400-e29b-41d4-a716-446655440000"
+        );
         assert_eq!(
             stories_feed(u, 30),
             "feed:stories:550e8400-e29b-41d4-a716-446655440000:30"

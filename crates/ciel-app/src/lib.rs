@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod avatars;
+pub mod cache_keys;
 pub mod deps;
 pub mod devices;
 pub mod error;
@@ -42,4 +43,4 @@ pub use posts::PostService;
 pub use ratelimits::{RateLimitService, RateLimitsView};
 pub use search::SearchService;
 pub use social::SocialService;
-pub use stories::StoryService;
+pub use stories::{StoryService, StoryView, ViewerView};

@@ -59,7 +59,10 @@ mod tests {
 
     #[test]
     fn matches_any_prefix_exactly() {
-        let set = PrefixSet::new(["feed:stories:u1:".to_owned(), "feed:stories:u22:".to_owned()]);
+        let set = PrefixSet::new([
+            "feed:stories:u1:".to_owned(),
+            "feed:stories:u22:".to_owned(),
+        ]);
         assert!(set.matches("feed:stories:u1:30"));
         assert!(set.matches("feed:stories:u22:1"));
         assert!(set.matches("feed:stories:u1:"));

@@ -138,7 +138,13 @@ pub async fn cache_suite(cache: &dyn Cache, prefix: &str) {
         );
     }
     cache.delete_prefixes(&[]).await.expect("empty batch");
-    assert!(cache.get(&key("feed:home:f1")).await.expect("get").is_some());
+    assert!(
+        cache
+            .get(&key("feed:home:f1"))
+            .await
+            .expect("get")
+            .is_some()
+    );
 }
 
 /// The behaviour every `ObjectStore` adapter must have. `prefix` isolates this run's keys.

@@ -28,11 +28,8 @@ pub trait StoryStore: Send {
     ) -> Result<Option<Story>, RepoError>;
 
     /// The story when `owner` owns it, expired or not.
-    async fn owned_story(
-        &mut self,
-        owner: UserId,
-        id: StoryId,
-    ) -> Result<Option<Story>, RepoError>;
+    async fn owned_story(&mut self, owner: UserId, id: StoryId)
+    -> Result<Option<Story>, RepoError>;
 
     /// Deletes `owner`'s story (views, reactions and highlight items cascade; covers become
     /// null); `false` when there was none.

@@ -8,6 +8,7 @@ pub mod moderation;
 pub mod page;
 pub mod post;
 pub mod safety;
+pub mod story;
 pub mod user;
 
 pub use page::PageDto;

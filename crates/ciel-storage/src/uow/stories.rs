@@ -19,8 +19,9 @@ use ciel_domain::stories::{
 };
 use ciel_domain::time::Timestamp;
 use ciel_domain::{Cursor, Page, PageRequest, ReactionId, StoryId, UserId};
-use ciel_schema::{follows, stories, story_highlight_items, story_highlights, story_reactions,
-    story_views, users};
+use ciel_schema::{
+    follows, stories, story_highlight_items, story_highlights, story_reactions, story_views, users,
+};
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -217,20 +218,24 @@ impl StoryStore for PgTx<'_> {
             query.load(self.conn).await.map_err(repo_error)?;
         let items = rows
             .into_iter()
-            .map(|(id, handle, display_name, avatar, viewed_at)| StoryViewer {
-                viewer_id: UserId::from(id),
-                viewer_handle: Some(handle),
-                viewer_display_name: Some(display_name),
-                viewer_avatar_key: avatar,
-                viewed_at,
-            })
+            .map(
+                |(id, handle, display_name, avatar, viewed_at)| StoryViewer {
+                    viewer_id: UserId::from(id),
+                    viewer_handle: Some(handle),
+                    viewer_display_name: Some(display_name),
+                    viewer_avatar_key: avatar,
+                    viewed_at,
+                },
+            )
             .collect();
-        Ok(Page::from_lookahead(items, page.limit, |v: &StoryViewer| {
-            Cursor {
+        Ok(Page::from_lookahead(
+            items,
+            page.limit,
+            |v: &StoryViewer| Cursor {
                 ts: v.viewed_at,
                 id: v.viewer_id.as_uuid(),
-            }
-        }))
+            },
+        ))
     }
 
     async fn upsert_reaction(
@@ -249,21 +254,20 @@ impl StoryStore for PgTx<'_> {
             created_at,
         };
         for _ in 0..REACTION_ATTEMPTS {
-            let added: Option<(Uuid, DateTime<Utc>)> =
-                diesel::insert_into(story_reactions::table)
-                    .values((
-                        story_reactions::story_id.eq(story.as_uuid()),
-                        story_reactions::user_id.eq(user.as_uuid()),
-                        story_reactions::emoji.eq(emoji),
-                        story_reactions::created_at.eq(now),
-                    ))
-                    .on_conflict((story_reactions::story_id, story_reactions::user_id))
-                    .do_nothing()
-                    .returning((story_reactions::id, story_reactions::created_at))
-                    .get_result(self.conn)
-                    .await
-                    .optional()
-                    .map_err(repo_error)?;
+            let added: Option<(Uuid, DateTime<Utc>)> = diesel::insert_into(story_reactions::table)
+                .values((
+                    story_reactions::story_id.eq(story.as_uuid()),
+                    story_reactions::user_id.eq(user.as_uuid()),
+                    story_reactions::emoji.eq(emoji),
+                    story_reactions::created_at.eq(now),
+                ))
+                .on_conflict((story_reactions::story_id, story_reactions::user_id))
+                .do_nothing()
+                .returning((story_reactions::id, story_reactions::created_at))
+                .get_result(self.conn)
+                .await
+                .optional()
+                .map_err(repo_error)?;
             if let Some(row) = added {
                 diesel::update(stories::table.filter(stories::id.eq(story.as_uuid())))
                     .set(stories::reaction_count.eq(stories::reaction_count + 1))
@@ -334,14 +338,19 @@ impl StoryStore for PgTx<'_> {
                 story_reactions::emoji,
                 story_reactions::created_at,
             ))
-            .order((story_reactions::created_at.desc(), story_reactions::id.desc()))
+            .order((
+                story_reactions::created_at.desc(),
+                story_reactions::id.desc(),
+            ))
             .limit(page.limit.fetch_count())
             .into_boxed();
         if let Some(c) = page.after {
             query = query.filter(
-                story_reactions::created_at.lt(c.ts).or(story_reactions::created_at
-                    .eq(c.ts)
-                    .and(story_reactions::id.lt(c.id))),
+                story_reactions::created_at
+                    .lt(c.ts)
+                    .or(story_reactions::created_at
+                        .eq(c.ts)
+                        .and(story_reactions::id.lt(c.id))),
             );
         }
         let rows: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> =
@@ -357,12 +366,14 @@ impl StoryStore for PgTx<'_> {
                 created_at,
             })
             .collect();
-        Ok(Page::from_lookahead(items, page.limit, |r: &StoryReaction| {
-            Cursor {
+        Ok(Page::from_lookahead(
+            items,
+            page.limit,
+            |r: &StoryReaction| Cursor {
                 ts: r.created_at,
                 id: r.id.as_uuid(),
-            }
-        }))
+            },
+        ))
     }
 
     async fn story_metrics(&mut self, story: StoryId) -> Result<Option<StoryMetrics>, RepoError> {
@@ -479,24 +490,31 @@ impl StoryStore for PgTx<'_> {
             .filter(story_highlights::user_id.eq(user.as_uuid()))
             .filter(users::deleted_at.is_null())
             .select(HIGHLIGHT_COLUMNS)
-            .order((story_highlights::created_at.asc(), story_highlights::id.asc()))
+            .order((
+                story_highlights::created_at.asc(),
+                story_highlights::id.asc(),
+            ))
             .limit(page.limit.fetch_count())
             .into_boxed();
         if let Some(c) = page.after {
             query = query.filter(
-                story_highlights::created_at.gt(c.ts).or(story_highlights::created_at
-                    .eq(c.ts)
-                    .and(story_highlights::id.gt(c.id))),
+                story_highlights::created_at
+                    .gt(c.ts)
+                    .or(story_highlights::created_at
+                        .eq(c.ts)
+                        .and(story_highlights::id.gt(c.id))),
             );
         }
         let rows: Vec<HighlightRow> = query.load(self.conn).await.map_err(repo_error)?;
         let items = rows.into_iter().map(highlight_from_row).collect();
-        Ok(Page::from_lookahead(items, page.limit, |h: &StoryHighlight| {
-            Cursor {
+        Ok(Page::from_lookahead(
+            items,
+            page.limit,
+            |h: &StoryHighlight| Cursor {
                 ts: h.created_at,
                 id: h.id.as_uuid(),
-            }
-        }))
+            },
+        ))
     }
 
     async fn follower_ids(&mut self, user: UserId) -> Result<Vec<UserId>, RepoError> {

@@ -20,7 +20,8 @@ use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 /// `stories INNER JOIN users ON users.id = stories.user_id`: where every story query reads.
-pub(crate) type StoryWithOwner = diesel::helper_types::InnerJoinQuerySource<stories::table, users::table>;
+pub(crate) type StoryWithOwner =
+    diesel::helper_types::InnerJoinQuerySource<stories::table, users::table>;
 
 /// A boolean condition on a story and its owner.
 pub(crate) type StoryCondition = Box<dyn BoxableExpression<StoryWithOwner, Pg, SqlType = Bool>>;

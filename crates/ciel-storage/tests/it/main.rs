@@ -6,5 +6,6 @@ mod migrations;
 mod moderation;
 mod refresh_tokens;
 mod repos;
+mod story_visibility;
 mod uow;
 mod user_invites;
