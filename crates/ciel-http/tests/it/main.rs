@@ -9,6 +9,7 @@ mod metrics;
 mod moderation;
 mod ratelimit;
 mod signup;
+mod stories;
 mod users;
 
 /// Parses a response body as JSON, failing the test with the body text when it is not JSON.
