@@ -164,7 +164,7 @@ async fn hidden_missing_and_expired_stories_are_the_same_404() {
     for viewer in [&ann, &friend, &fan, &stranger] {
         let res = get(&app, viewer, &path(&public)).await;
         assert_eq!(res.status(), 200, "{}", viewer.handle);
-        assert_eq!(json(res).await["media"]["id"].is_string(), true);
+        assert!(json(res).await["media"]["id"].is_string());
     }
     assert_error(
         get(&app, &blocked, &path(&public)).await,
