@@ -46,4 +46,4 @@ pub use posts::PostService;
 pub use ratelimits::{RateLimitService, RateLimitsView};
 pub use search::SearchService;
 pub use social::SocialService;
-pub use stories::StoryService;
+pub use stories::{StoryService, StoryView, ViewerView};

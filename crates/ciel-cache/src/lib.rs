@@ -6,6 +6,7 @@
 
 pub mod aside;
 pub mod memory;
+mod prefix_set;
 pub mod redis_cache;
 
 pub use memory::MemoryCache;

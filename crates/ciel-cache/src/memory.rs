@@ -1,5 +1,6 @@
 //! The in-process cache (moka), with a TTL per entry.
 
+use crate::prefix_set::PrefixSet;
 use async_trait::async_trait;
 use ciel_domain::ports::{Cache, CacheError};
 use moka::Expiry;
@@ -79,6 +80,23 @@ impl Cache for MemoryCache {
             .inner
             .iter()
             .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, _)| k)
+            .collect();
+        for key in doomed {
+            self.inner.invalidate(key.as_str()).await;
+        }
+        Ok(())
+    }
+
+    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
+        let set = PrefixSet::new(prefixes.iter().cloned());
+        if set.is_empty() {
+            return Ok(());
+        }
+        let doomed: Vec<Arc<String>> = self
+            .inner
+            .iter()
+            .filter(|(k, _)| set.matches(k))
             .map(|(k, _)| k)
             .collect();
         for key in doomed {

@@ -1,5 +1,6 @@
 //! The Redis cache adapter over a reconnecting multiplexed connection.
 
+use crate::prefix_set::PrefixSet;
 use async_trait::async_trait;
 use ciel_domain::ports::{Cache, CacheError};
 use redis::AsyncCommands;
@@ -105,6 +106,37 @@ impl Cache for RedisCache {
                 .map_err(err)?;
             if !keys.is_empty() {
                 conn.del::<_, ()>(keys).await.map_err(err)?;
+            }
+            if next == 0 {
+                return Ok(());
+            }
+            cursor = next;
+        }
+    }
+
+    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
+        let set = PrefixSet::new(prefixes.iter().map(|p| self.key(p)));
+        if set.is_empty() {
+            return Ok(());
+        }
+        // One SCAN over the keys under the prefixes' common part, however many prefixes: the
+        // cost follows the key space, not the number of prefixes (thousands of followers).
+        let mut conn = self.conn.clone();
+        let pattern = format!("{}*", glob_escape(&set.common_prefix()));
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut conn)
+                .await
+                .map_err(err)?;
+            let doomed: Vec<String> = keys.into_iter().filter(|k| set.matches(k)).collect();
+            if !doomed.is_empty() {
+                conn.del::<_, ()>(doomed).await.map_err(err)?;
             }
             if next == 0 {
                 return Ok(());

@@ -19,6 +19,7 @@ pub mod ports;
 pub mod posts;
 pub mod ratelimit;
 pub mod retention;
+pub mod stories;
 pub mod time;
 pub mod trust;
 pub mod users;

@@ -104,6 +104,47 @@ pub async fn cache_suite(cache: &dyn Cache, prefix: &str) {
             .expect("get")
             .is_some()
     );
+
+    // Batch prefix deletion: every key under any of the prefixes goes, in one call; keys that
+    // merely share characters stay; an empty batch is fine.
+    for variant in [
+        "feed:stories:f1:10",
+        "feed:stories:f1:30",
+        "feed:stories:f2:200",
+        "feed:stories:f22:30",
+        "feed:stories:f3:30",
+        "feed:home:f1",
+    ] {
+        cache
+            .set(&key(variant), b"page", Duration::from_secs(30))
+            .await
+            .expect("set variant");
+    }
+    cache
+        .delete_prefixes(&[key("feed:stories:f1:"), key("feed:stories:f2:")])
+        .await
+        .expect("delete prefixes");
+    for gone in [
+        "feed:stories:f1:10",
+        "feed:stories:f1:30",
+        "feed:stories:f2:200",
+    ] {
+        assert_eq!(cache.get(&key(gone)).await.expect("get"), None, "{gone}");
+    }
+    for kept in ["feed:stories:f22:30", "feed:stories:f3:30", "feed:home:f1"] {
+        assert!(
+            cache.get(&key(kept)).await.expect("get").is_some(),
+            "{kept} must stay"
+        );
+    }
+    cache.delete_prefixes(&[]).await.expect("empty batch");
+    assert!(
+        cache
+            .get(&key("feed:home:f1"))
+            .await
+            .expect("get")
+            .is_some()
+    );
 }
 
 /// The behaviour every `ObjectStore` adapter must have. `prefix` isolates this run's keys.

@@ -19,6 +19,15 @@ pub trait Cache: Send + Sync + 'static {
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
     /// Removes every key that starts with `prefix` (used to drop all variants of a key).
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError>;
+    /// Removes every key that starts with any of `prefixes` (e.g. every cached page of every
+    /// follower). Adapters do it in one pass rather than one per prefix; this default is the
+    /// per-prefix fallback.
+    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
+        for prefix in prefixes {
+            self.delete_prefix(prefix).await?;
+        }
+        Ok(())
+    }
     /// Checks that the backend answers.
     async fn ping(&self) -> Result<(), CacheError>;
 }

@@ -10,6 +10,7 @@ pub mod page;
 pub mod post;
 pub mod safety;
 pub mod social;
+pub mod story;
 pub mod user;
 
 pub use page::PageDto;

@@ -11,6 +11,7 @@ mod moderation;
 mod notifications;
 mod ratelimit;
 mod signup;
+mod stories;
 mod users;
 
 /// Parses a response body as JSON, failing the test with the body text when it is not JSON.

@@ -14,6 +14,8 @@ mod notifications;
 mod posts;
 mod sessions;
 mod stories;
+mod story_rows;
+mod story_visibility;
 mod trust;
 
 pub use maintenance::MAINTENANCE_LOCK_KEY;

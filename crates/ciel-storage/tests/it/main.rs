@@ -6,5 +6,6 @@ mod migrations;
 mod notifications;
 mod refresh_tokens;
 mod repos;
+mod story_visibility;
 mod uow;
 mod user_invites;
