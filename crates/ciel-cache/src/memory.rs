@@ -74,6 +74,13 @@ impl Cache for MemoryCache {
         Ok(())
     }
 
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        for key in keys {
+            self.inner.invalidate(key.as_str()).await;
+        }
+        Ok(())
+    }
+
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
         let doomed: Vec<Arc<String>> = self
             .inner

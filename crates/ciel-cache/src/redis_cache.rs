@@ -52,6 +52,10 @@ fn err(e: redis::RedisError) -> CacheError {
     CacheError(e.to_string())
 }
 
+/// How many keys one `DEL` of [`Cache::delete_many`] carries; larger sets go as several `DEL`s
+/// in one pipeline (still one round trip).
+const DEL_CHUNK: usize = 1000;
+
 /// Escapes Redis glob metacharacters so a prefix matches literally in `SCAN MATCH`.
 fn glob_escape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 2);
@@ -87,6 +91,22 @@ impl Cache for RedisCache {
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
         let mut conn = self.conn.clone();
         conn.del::<_, ()>(self.key(key)).await.map_err(err)
+    }
+
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for chunk in keys.chunks(DEL_CHUNK) {
+            let cmd = pipe.cmd("DEL");
+            for key in chunk {
+                cmd.arg(self.key(key));
+            }
+            cmd.ignore();
+        }
+        let mut conn = self.conn.clone();
+        pipe.query_async::<()>(&mut conn).await.map_err(err)
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {

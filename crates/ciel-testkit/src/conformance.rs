@@ -104,6 +104,33 @@ pub async fn cache_suite(cache: &dyn Cache, prefix: &str) {
             .expect("get")
             .is_some()
     );
+
+    // Deleting many keys at once removes exactly those (missing ones are fine), also beyond
+    // one command's worth of keys; an empty list is a no-op.
+    let many: Vec<String> = (0..2500).map(|i| key(&format!("feed:home:m{i}"))).collect();
+    for k in many.iter().step_by(250) {
+        cache
+            .set(k, b"page", Duration::from_secs(30))
+            .await
+            .expect("set many");
+    }
+    cache
+        .set(&key("feed:home:keep"), b"page", Duration::from_secs(30))
+        .await
+        .expect("set keep");
+    cache.delete_many(&[]).await.expect("delete none");
+    cache.delete_many(&many).await.expect("delete many");
+    for k in many.iter().step_by(250) {
+        assert_eq!(cache.get(k).await.expect("get"), None, "{k} deleted");
+    }
+    assert!(
+        cache
+            .get(&key("feed:home:keep"))
+            .await
+            .expect("get")
+            .is_some(),
+        "keys not listed stay"
+    );
 }
 
 /// The behaviour every `ObjectStore` adapter must have. `prefix` isolates this run's keys.

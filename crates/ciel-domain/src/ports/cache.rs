@@ -17,6 +17,15 @@ pub trait Cache: Send + Sync + 'static {
     async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError>;
     /// Removes `key`; removing a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
+    /// Removes every key in `keys` (missing ones are fine). Adapters do it in one round trip, so
+    /// invalidating many keys (an author's followers' feeds) costs one call, not one per key.
+    /// The default removes them one by one.
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        for key in keys {
+            self.delete(key).await?;
+        }
+        Ok(())
+    }
     /// Removes every key that starts with `prefix` (used to drop all variants of a key).
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError>;
     /// Checks that the backend answers.
