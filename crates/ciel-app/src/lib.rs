@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod avatars;
+pub mod cache_keys;
 pub mod deps;
 pub mod devices;
 pub mod error;
@@ -40,6 +41,6 @@ pub use notifications::NotificationService;
 pub use post_view::PostView;
 pub use posts::PostService;
 pub use ratelimits::{RateLimitService, RateLimitsView};
-pub use search::SearchService;
+pub use search::{SearchService, UserHit};
 pub use social::SocialService;
 pub use stories::StoryService;

@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod ports;
 pub mod posts;
 pub mod ratelimit;
+pub mod search;
 pub mod time;
 pub mod trust;
 pub mod users;

@@ -15,6 +15,7 @@ use crate::ports::media::MediaStore;
 use crate::ports::notifications::NotificationStore;
 use crate::ports::posts::PostStore;
 use crate::ports::repo::RepoError;
+use crate::ports::search::SearchStore;
 use crate::ports::stories::StoryStore;
 use crate::ports::trust::TrustStore;
 use async_trait::async_trait;
@@ -27,7 +28,14 @@ pub type BoxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
 /// Repositories bound to one connection (and, in [`UnitOfWork::transaction`], one transaction).
 /// Every store trait a use case may combine is a supertrait, so `&mut dyn Tx` reaches them all.
 pub trait Tx:
-    GraphStore + MediaStore + PostStore + StoryStore + NotificationStore + TrustStore + Send
+    GraphStore
+    + MediaStore
+    + PostStore
+    + StoryStore
+    + NotificationStore
+    + TrustStore
+    + SearchStore
+    + Send
 {
 }
 

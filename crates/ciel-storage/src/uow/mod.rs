@@ -6,7 +6,9 @@
 mod graph;
 mod media;
 mod notifications;
+mod post_visibility;
 mod posts;
+mod search;
 mod stories;
 mod trust;
 
@@ -15,6 +17,8 @@ use crate::repos::errors::{pool_error, repo_error};
 use async_trait::async_trait;
 use ciel_domain::ports::{Tx, TxAbort, TxWork, UnitOfWork};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+pub use search::{explain_post_search, explain_user_search};
 
 /// Every store, bound to one borrowed connection.
 pub struct PgTx<'c> {

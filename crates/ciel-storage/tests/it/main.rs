@@ -4,6 +4,7 @@ mod accounts;
 mod devices;
 mod migrations;
 mod moderation;
+mod posts;
 mod refresh_tokens;
 mod repos;
 mod uow;
