@@ -7,6 +7,7 @@ mod health;
 mod invites;
 mod metrics;
 mod moderation;
+mod posts;
 mod ratelimit;
 mod signup;
 mod users;
