@@ -3,12 +3,14 @@
 mod admin;
 mod auth;
 mod edge;
+mod engagement;
 mod health;
 mod invites;
 mod metrics;
 mod moderation;
 mod posts;
 mod ratelimit;
+mod search;
 mod signup;
 mod users;
 
