@@ -184,11 +184,11 @@ mod tests {
             Err(PostRuleError::DuplicateMedia)
         );
         // Eleven duplicates: the count rule comes first.
-        assert_eq!(check_media_ids(&[one; 11]), Err(PostRuleError::TooManyMedia));
         assert_eq!(
-            PostRuleError::InvalidMedia.to_string(),
-            "invalid media_id"
+            check_media_ids(&[one; 11]),
+            Err(PostRuleError::TooManyMedia)
         );
+        assert_eq!(PostRuleError::InvalidMedia.to_string(), "invalid media_id");
     }
 
     #[test]
@@ -213,7 +213,10 @@ mod tests {
 
     #[test]
     fn comment_bodies_count_characters() {
-        assert_eq!(check_comment_body(" \n\t"), Err(PostRuleError::EmptyComment));
+        assert_eq!(
+            check_comment_body(" \n\t"),
+            Err(PostRuleError::EmptyComment)
+        );
         assert_eq!(check_comment_body(""), Err(PostRuleError::EmptyComment));
         assert_eq!(check_comment_body(&"é".repeat(1000)), Ok(()));
         assert_eq!(

@@ -34,7 +34,11 @@ pub(crate) async fn load_in_order(
 }
 
 /// Views with `primary_media` and `owner_avatar_url` (no counts).
-pub(crate) async fn with_media(deps: &CoreDeps, posts: Vec<Post>, media: Vec<Media>) -> Vec<PostView> {
+pub(crate) async fn with_media(
+    deps: &CoreDeps,
+    posts: Vec<Post>,
+    media: Vec<Media>,
+) -> Vec<PostView> {
     let media: HashMap<MediaId, Media> = media.into_iter().map(|m| (m.id, m)).collect();
     let mut avatars: HashMap<String, Option<String>> = HashMap::new();
     let mut views = Vec::with_capacity(posts.len());

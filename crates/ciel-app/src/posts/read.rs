@@ -17,7 +17,11 @@ impl PostService {
                 if tx.visible_post_owner(viewer, id).await?.is_none() {
                     return Err(post_not_found());
                 }
-                let post = tx.load_posts(&[id]).await?.pop().ok_or_else(post_not_found)?;
+                let post = tx
+                    .load_posts(&[id])
+                    .await?
+                    .pop()
+                    .ok_or_else(post_not_found)?;
                 let media = match post.media_ids.first() {
                     Some(first) => tx.media_by_ids(&[*first]).await?,
                     None => Vec::new(),

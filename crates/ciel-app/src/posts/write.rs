@@ -55,7 +55,11 @@ impl PostService {
         .await?;
         let post = post.ok_or_else(|| AppError::internal("a created post could not be read"))?;
         self.invalidate_home_feeds(caller, &followers).await;
-        let avatar = self.deps.avatars.url(post.owner_avatar_key.as_deref()).await;
+        let avatar = self
+            .deps
+            .avatars
+            .url(post.owner_avatar_key.as_deref())
+            .await;
         let mut view = PostView::bare(post);
         view.owner_avatar_url = avatar;
         Ok(view)
@@ -112,7 +116,11 @@ impl PostService {
     }
 
     async fn bare_with_avatar(&self, post: ciel_domain::posts::Post) -> PostView {
-        let avatar = self.deps.avatars.url(post.owner_avatar_key.as_deref()).await;
+        let avatar = self
+            .deps
+            .avatars
+            .url(post.owner_avatar_key.as_deref())
+            .await;
         let mut view = PostView::bare(post);
         view.owner_avatar_url = avatar;
         view

@@ -17,8 +17,11 @@ pub trait PostStore: Send {
     async fn load_posts(&mut self, ids: &[PostId]) -> Result<Vec<Post>, RepoError>;
 
     /// How many of `ids` are processed media owned by `owner`.
-    async fn count_owned_media(&mut self, owner: UserId, ids: &[MediaId])
-    -> Result<usize, RepoError>;
+    async fn count_owned_media(
+        &mut self,
+        owner: UserId,
+        ids: &[MediaId],
+    ) -> Result<usize, RepoError>;
 
     /// Stores a post and its media links (position = index in `media_ids`).
     async fn insert_post(&mut self, post: &NewPost) -> Result<(), RepoError>;

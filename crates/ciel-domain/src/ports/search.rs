@@ -1,11 +1,11 @@
 //! The search store: case-insensitive literal substring search over users and public posts.
 
+use crate::UserId;
 use crate::pagination::PageRequest;
 use crate::ports::repo::RepoError;
 use crate::posts::PostKey;
 use crate::search::SearchTerm;
 use crate::users::User;
-use crate::UserId;
 use async_trait::async_trait;
 
 /// Searches, inside a unit of work.

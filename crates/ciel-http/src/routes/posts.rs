@@ -103,7 +103,10 @@ async fn likes(
     id: web::Path<Uuid>,
     page: PageParams,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state.posts.likes(caller.0, PostId::from(*id), page.0).await?;
+    let page = state
+        .posts
+        .likes(caller.0, PostId::from(*id), page.0)
+        .await?;
     Ok(HttpResponse::Ok().json(PageDto::from_page(page, LikeDto::from)))
 }
 

@@ -50,10 +50,20 @@ async fn likes_are_created_once_rewarded_notified_and_listed() {
     let id = post["id"].as_str().unwrap();
     let before = trust(&app, &ann).await["trust_points"].as_i64().unwrap();
 
-    assert_eq!(json(like(&app, &bob, id).await).await, json!({"created": true}));
-    assert_eq!(json(like(&app, &bob, id).await).await, json!({"created": false}));
+    assert_eq!(
+        json(like(&app, &bob, id).await).await,
+        json!({"created": true})
+    );
+    assert_eq!(
+        json(like(&app, &bob, id).await).await,
+        json!({"created": false})
+    );
     let t = trust(&app, &ann).await;
-    assert_eq!(t["trust_points"].as_i64().unwrap(), before + 1, "one point, once");
+    assert_eq!(
+        t["trust_points"].as_i64().unwrap(),
+        before + 1,
+        "one point, once"
+    );
     assert_eq!(notifications(&app, &ann, "post_liked").await, 1);
     let payload = app
         .db
@@ -97,10 +107,22 @@ async fn likes_are_created_once_rewarded_notified_and_listed() {
     assert_eq!(seen["liked_by_viewer"], false);
 
     let missing = uuid::Uuid::new_v4();
-    assert_error(like(&app, &bob, &missing.to_string()).await, 404, "post not found").await;
-    assert_error(unlike(&app, &bob, &missing.to_string()).await, 404, "like not found").await;
+    assert_error(
+        like(&app, &bob, &missing.to_string()).await,
+        404,
+        "post not found",
+    )
+    .await;
+    assert_error(
+        unlike(&app, &bob, &missing.to_string()).await,
+        404,
+        "like not found",
+    )
+    .await;
     assert_error(like(&app, &bob, "nope").await, 400, "invalid id").await;
-    let res = app.post_json(&format!("/v1/posts/{id}/like"), &json!({})).await;
+    let res = app
+        .post_json(&format!("/v1/posts/{id}/like"), &json!({}))
+        .await;
     assert_error(res, 401, "missing Authorization header").await;
     assert_error(
         app.get(&format!("/v1/posts/{id}/likes")).await,
@@ -159,7 +181,9 @@ async fn like_count_equals_the_rows_under_parallel_likes_and_unlikes() {
 
     let rows = app
         .db
-        .count(&format!("SELECT count(*) AS n FROM likes WHERE post_id = '{id}'"))
+        .count(&format!(
+            "SELECT count(*) AS n FROM likes WHERE post_id = '{id}'"
+        ))
         .await;
     assert_eq!(rows, 6, "every user ends with one like");
     let shown = json(app.get(&format!("/v1/posts/{id}")).await).await;
@@ -227,7 +251,13 @@ async fn comments_are_checked_rewarded_notified_paged_and_deleted_by_their_autho
     assert_error_shape(comment(&app, &bob, &id, json!({})).await, 422).await;
     assert_error_shape(comment(&app, &bob, &id, json!({"body": 5})).await, 422).await;
     assert_error(
-        comment(&app, &bob, &uuid::Uuid::new_v4().to_string(), json!({"body": "x"})).await,
+        comment(
+            &app,
+            &bob,
+            &uuid::Uuid::new_v4().to_string(),
+            json!({"body": "x"}),
+        )
+        .await,
         404,
         "post not found",
     )
@@ -251,7 +281,12 @@ async fn comments_are_checked_rewarded_notified_paged_and_deleted_by_their_autho
             .unwrap(),
     )
     .await;
-    let expected: Vec<Value> = all["items"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    let expected: Vec<Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
     assert_eq!(expected.len(), 3);
     assert_eq!(all["items"][2]["id"], c["id"], "oldest last");
     assert_eq!(all["items"][1]["user_handle"], "ann");
@@ -259,7 +294,13 @@ async fn comments_are_checked_rewarded_notified_paged_and_deleted_by_their_autho
     let mut cursor = None;
     loop {
         let page = json(list(cursor).await.unwrap()).await;
-        seen.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].clone()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].clone()),
+        );
         comment(&app, &bob, &id, json!({"body": "late"})).await;
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
@@ -271,13 +312,24 @@ async fn comments_are_checked_rewarded_notified_paged_and_deleted_by_their_autho
     // Deleting: only the author's own comment on that post.
     let cid = c["id"].as_str().unwrap();
     let del = |user: &TestUser, post: &str, comment: &str| {
-        app.as_user(user, Method::DELETE, &format!("/v1/posts/{post}/comments/{comment}"))
-            .send()
+        app.as_user(
+            user,
+            Method::DELETE,
+            &format!("/v1/posts/{post}/comments/{comment}"),
+        )
+        .send()
     };
     assert_error(del(&ann, &id, cid).await.unwrap(), 404, "comment not found").await;
-    assert_error(del(&bob, &other_id, cid).await.unwrap(), 404, "comment not found").await;
     assert_error(
-        del(&bob, &id, &uuid::Uuid::new_v4().to_string()).await.unwrap(),
+        del(&bob, &other_id, cid).await.unwrap(),
+        404,
+        "comment not found",
+    )
+    .await;
+    assert_error(
+        del(&bob, &id, &uuid::Uuid::new_v4().to_string())
+            .await
+            .unwrap(),
         404,
         "comment not found",
     )
@@ -299,7 +351,11 @@ async fn comments_are_checked_rewarded_notified_paged_and_deleted_by_their_autho
     )
     .await;
     let res = app
-        .as_user(&bob, Method::GET, &format!("/v1/posts/{id}/comments?limit=500"))
+        .as_user(
+            &bob,
+            Method::GET,
+            &format!("/v1/posts/{id}/comments?limit=500"),
+        )
         .send()
         .await
         .unwrap();

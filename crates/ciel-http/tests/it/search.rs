@@ -39,7 +39,11 @@ async fn users_match_handle_or_display_name_literally() {
         .unwrap();
     assert_eq!(res.status(), 200);
     app.user("hundred").await;
-    let res = app.as_user(&gone, Method::DELETE, "/v1/account").send().await.unwrap();
+    let res = app
+        .as_user(&gone, Method::DELETE, "/v1/account")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
 
     // Case-insensitive substring on the handle; deleted users left out; newest first.
@@ -60,7 +64,16 @@ async fn users_match_handle_or_display_name_literally() {
     let p1 = json(search(&app, &me, "users", "q=ann&limit=1").await).await;
     assert_eq!(field(&p1, "handle"), ["annax"]);
     let cursor = encode(p1["next_cursor"].as_str().unwrap());
-    let p2 = json(search(&app, &me, "users", &format!("q=ann&limit=1&cursor={cursor}")).await).await;
+    let p2 = json(
+        search(
+            &app,
+            &me,
+            "users",
+            &format!("q=ann&limit=1&cursor={cursor}"),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(field(&p2, "handle"), ["ann_x"]);
     assert_eq!(p2["next_cursor"], Value::Null);
 
@@ -71,14 +84,22 @@ async fn rules_for_q(app: &TestApp, me: &TestUser, what: &str) {
     for (query, message) in [
         ("q=%20a%20", "q must be at least 2 characters"),
         ("q=", "q must be at least 2 characters"),
-        (&format!("q={}", "a".repeat(101)) as &str, "q must be at most 100 characters"),
+        (
+            &format!("q={}", "a".repeat(101)) as &str,
+            "q must be at most 100 characters",
+        ),
         ("limit=5", "q is required"),
         ("q=ab&limit=0", "limit must be between 1 and 200"),
         ("q=ab&cursor=bad", "invalid cursor"),
     ] {
         assert_error(search(app, me, what, query).await, 400, message).await;
     }
-    assert_eq!(search(app, me, what, &format!("q={}", "a".repeat(100))).await.status(), 200);
+    assert_eq!(
+        search(app, me, what, &format!("q={}", "a".repeat(100)))
+            .await
+            .status(),
+        200
+    );
     assert_error(
         app.get(&format!("/v1/search/{what}?q=abc")).await,
         401,
@@ -112,13 +133,20 @@ async fn posts_match_public_visible_captions_literally() {
             me.id
         ))
         .await;
-    let res = app.as_user(&gone, Method::DELETE, "/v1/account").send().await.unwrap();
+    let res = app
+        .as_user(&gone, Method::DELETE, "/v1/account")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
 
     // Public only (even for a follower), no blocked or deleted owners, newest first.
     let page = json(search(&app, &me, "posts", "q=beach").await).await;
     let captions = field(&page, "caption");
-    assert_eq!(captions, ["beachXday", "beach_day 100% fun", "Sunset at the BEACH"]);
+    assert_eq!(
+        captions,
+        ["beachXday", "beach_day 100% fun", "Sunset at the BEACH"]
+    );
     let item = &page["items"][2];
     assert_eq!(item["id"], old["id"]);
     assert_eq!(item["primary_media"]["id"], old["media_ids"][0]);
@@ -135,7 +163,16 @@ async fn posts_match_public_visible_captions_literally() {
     // Pages of two, exactly once.
     let p1 = json(search(&app, &me, "posts", "q=beach&limit=2").await).await;
     let cursor = encode(p1["next_cursor"].as_str().unwrap());
-    let p2 = json(search(&app, &me, "posts", &format!("q=beach&limit=2&cursor={cursor}")).await).await;
+    let p2 = json(
+        search(
+            &app,
+            &me,
+            "posts",
+            &format!("q=beach&limit=2&cursor={cursor}"),
+        )
+        .await,
+    )
+    .await;
     let mut both = field(&p1, "caption");
     both.extend(field(&p2, "caption"));
     assert_eq!(both, captions);

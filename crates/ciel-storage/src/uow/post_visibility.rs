@@ -44,9 +44,11 @@ pub(crate) fn visible_to(viewer: Option<UserId>) -> PostPredicate {
         .select(follows::followee_id);
     Box::new(
         owner_active.and(
-            posts::owner_id.eq(v).or(not(posts::owner_id.eq_any(blocked_by_viewer))
-                .and(not(posts::owner_id.eq_any(blocking_viewer)))
-                .and(public.or(posts::owner_id.eq_any(followed_by_viewer)))),
+            posts::owner_id
+                .eq(v)
+                .or(not(posts::owner_id.eq_any(blocked_by_viewer))
+                    .and(not(posts::owner_id.eq_any(blocking_viewer)))
+                    .and(public.or(posts::owner_id.eq_any(followed_by_viewer)))),
         ),
     )
 }

@@ -87,10 +87,20 @@ fn cases(sql: &mut String) -> Vec<Case> {
                                 format!("INSERT INTO {table} ({cols}) VALUES ('{a}', '{b}');\n")
                             };
                             if follows {
-                                sql.push_str(&edge("follows", "follower_id, followee_id", v, owner));
+                                sql.push_str(&edge(
+                                    "follows",
+                                    "follower_id, followee_id",
+                                    v,
+                                    owner,
+                                ));
                             }
                             if followed_back {
-                                sql.push_str(&edge("follows", "follower_id, followee_id", owner, v));
+                                sql.push_str(&edge(
+                                    "follows",
+                                    "follower_id, followee_id",
+                                    owner,
+                                    v,
+                                ));
                             }
                             if blocks {
                                 sql.push_str(&edge("blocks", "blocker_id, blocked_id", v, owner));
@@ -207,7 +217,10 @@ async fn searches_use_the_trigram_indexes_and_match_literally() {
         .unwrap()
         .join("\n");
     assert!(plan.contains("posts_caption_trgm_idx"), "{plan}");
-    let plan = explain_user_search(&mut conn, &term).await.unwrap().join("\n");
+    let plan = explain_user_search(&mut conn, &term)
+        .await
+        .unwrap()
+        .join("\n");
     assert!(plan.contains("users_handle_trgm_idx"), "{plan}");
     assert!(plan.contains("users_display_name_trgm_idx"), "{plan}");
 
