@@ -44,6 +44,6 @@ pub use notifications::NotificationService;
 pub use post_view::PostView;
 pub use posts::PostService;
 pub use ratelimits::{RateLimitService, RateLimitsView};
-pub use search::SearchService;
+pub use search::{SearchService, UserHit};
 pub use social::SocialService;
 pub use stories::{StoryService, StoryView, ViewerView};

@@ -6,7 +6,6 @@
 
 pub mod aside;
 pub mod memory;
-mod prefix_set;
 pub mod redis_cache;
 
 pub use memory::MemoryCache;

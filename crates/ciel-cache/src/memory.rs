@@ -1,6 +1,5 @@
 //! The in-process cache (moka), with a TTL per entry.
 
-use crate::prefix_set::PrefixSet;
 use async_trait::async_trait;
 use ciel_domain::ports::{Cache, CacheError};
 use moka::Expiry;
@@ -75,28 +74,18 @@ impl Cache for MemoryCache {
         Ok(())
     }
 
-    async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
-        let doomed: Vec<Arc<String>> = self
-            .inner
-            .iter()
-            .filter(|(k, _)| k.starts_with(prefix))
-            .map(|(k, _)| k)
-            .collect();
-        for key in doomed {
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        for key in keys {
             self.inner.invalidate(key.as_str()).await;
         }
         Ok(())
     }
 
-    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
-        let set = PrefixSet::new(prefixes.iter().cloned());
-        if set.is_empty() {
-            return Ok(());
-        }
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
         let doomed: Vec<Arc<String>> = self
             .inner
             .iter()
-            .filter(|(k, _)| set.matches(k))
+            .filter(|(k, _)| k.starts_with(prefix))
             .map(|(k, _)| k)
             .collect();
         for key in doomed {

@@ -1,6 +1,5 @@
 //! The Redis cache adapter over a reconnecting multiplexed connection.
 
-use crate::prefix_set::PrefixSet;
 use async_trait::async_trait;
 use ciel_domain::ports::{Cache, CacheError};
 use redis::AsyncCommands;
@@ -53,6 +52,10 @@ fn err(e: redis::RedisError) -> CacheError {
     CacheError(e.to_string())
 }
 
+/// How many keys one `DEL` of [`Cache::delete_many`] carries; larger sets go as several `DEL`s
+/// in one pipeline (still one round trip).
+const DEL_CHUNK: usize = 1000;
+
 /// Escapes Redis glob metacharacters so a prefix matches literally in `SCAN MATCH`.
 fn glob_escape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 2);
@@ -90,6 +93,22 @@ impl Cache for RedisCache {
         conn.del::<_, ()>(self.key(key)).await.map_err(err)
     }
 
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for chunk in keys.chunks(DEL_CHUNK) {
+            let cmd = pipe.cmd("DEL");
+            for key in chunk {
+                cmd.arg(self.key(key));
+            }
+            cmd.ignore();
+        }
+        let mut conn = self.conn.clone();
+        pipe.query_async::<()>(&mut conn).await.map_err(err)
+    }
+
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
         let mut conn = self.conn.clone();
         let pattern = format!("{}*", glob_escape(&self.key(prefix)));
@@ -106,37 +125,6 @@ impl Cache for RedisCache {
                 .map_err(err)?;
             if !keys.is_empty() {
                 conn.del::<_, ()>(keys).await.map_err(err)?;
-            }
-            if next == 0 {
-                return Ok(());
-            }
-            cursor = next;
-        }
-    }
-
-    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
-        let set = PrefixSet::new(prefixes.iter().map(|p| self.key(p)));
-        if set.is_empty() {
-            return Ok(());
-        }
-        // One SCAN over the keys under the prefixes' common part, however many prefixes: the
-        // cost follows the key space, not the number of prefixes (thousands of followers).
-        let mut conn = self.conn.clone();
-        let pattern = format!("{}*", glob_escape(&set.common_prefix()));
-        let mut cursor: u64 = 0;
-        loop {
-            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(1000)
-                .query_async(&mut conn)
-                .await
-                .map_err(err)?;
-            let doomed: Vec<String> = keys.into_iter().filter(|k| set.matches(k)).collect();
-            if !doomed.is_empty() {
-                conn.del::<_, ()>(doomed).await.map_err(err)?;
             }
             if next == 0 {
                 return Ok(());

@@ -20,6 +20,7 @@ pub mod posts;
 pub mod ratelimit;
 pub mod retention;
 pub mod stories;
+pub mod search;
 pub mod time;
 pub mod trust;
 pub mod users;

@@ -12,6 +12,7 @@ pub mod db;
 pub mod env;
 pub mod fixtures;
 pub mod process;
+pub mod query;
 pub mod services;
 pub mod sql;
 

@@ -1,6 +1,7 @@
 //! Dropping cached feed pages after a graph change (contract §3.2): the home feed's first page
-//! and every limit variant of the stories feed's first page. Redis is only a cache: a failure
-//! is logged and the request still succeeds (pages expire within their TTL anyway).
+//! and every cached limit variant of the stories feed's first page, in one cache call. Redis is
+//! only a cache: a failure is logged and the request still succeeds (pages expire within their
+//! TTL anyway).
 
 use crate::cache_keys;
 use ciel_domain::UserId;
@@ -9,16 +10,8 @@ use ciel_domain::ports::Cache;
 /// Drops `users`' cached home-feed and stories-feed first pages; never fails.
 pub async fn invalidate_feeds(cache: Option<&dyn Cache>, users: &[UserId]) {
     let Some(cache) = cache else { return };
-    for &user in users {
-        if let Err(err) = cache.delete(&cache_keys::home_feed(user)).await {
-            tracing::warn!(error = %err, %user, "home feed cache invalidation failed");
-        }
-        if let Err(err) = cache
-            .delete_prefix(&cache_keys::stories_feed_prefix(user))
-            .await
-        {
-            tracing::warn!(error = %err, %user, "stories feed cache invalidation failed");
-        }
+    if let Err(err) = cache.delete_many(&cache_keys::feed_pages(users)).await {
+        tracing::warn!(error = %err, users = users.len(), "feed cache invalidation failed");
     }
 }
 
@@ -34,8 +27,7 @@ mod tests {
     #[derive(Default)]
     struct Recorder {
         down: bool,
-        deleted: Mutex<Vec<String>>,
-        prefixes: Mutex<Vec<String>>,
+        batches: Mutex<Vec<Vec<String>>>,
     }
 
     #[async_trait]
@@ -47,18 +39,17 @@ mod tests {
             Ok(())
         }
         async fn delete(&self, key: &str) -> Result<(), CacheError> {
-            self.deleted.lock().unwrap().push(key.to_owned());
+            self.delete_many(&[key.to_owned()]).await
+        }
+        async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+            self.batches.lock().unwrap().push(keys.to_vec());
             if self.down {
                 return Err(CacheError("down".into()));
             }
             Ok(())
         }
-        async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
-            self.prefixes.lock().unwrap().push(prefix.to_owned());
-            if self.down {
-                return Err(CacheError("down".into()));
-            }
-            Ok(())
+        async fn delete_prefix(&self, _: &str) -> Result<(), CacheError> {
+            panic!("invalidation never scans by prefix");
         }
         async fn ping(&self) -> Result<(), CacheError> {
             Ok(())
@@ -66,30 +57,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn drops_both_feeds_of_every_user() {
+    async fn drops_both_feeds_of_every_user_in_one_call() {
         let (a, b) = (UserId::generate(), UserId::generate());
         let cache = Recorder::default();
         invalidate_feeds(Some(&cache), &[a, b]).await;
-        assert_eq!(
-            *cache.deleted.lock().unwrap(),
-            [format!("feed:home:{a}"), format!("feed:home:{b}")]
-        );
-        assert_eq!(
-            *cache.prefixes.lock().unwrap(),
-            [format!("feed:stories:{a}:"), format!("feed:stories:{b}:")]
-        );
+        let batches = cache.batches.lock().unwrap();
+        assert_eq!(batches.len(), 1, "one round trip");
+        for user in [a, b] {
+            assert!(batches[0].contains(&format!("feed:home:{user}")));
+            for limit in cache_keys::CACHED_STORIES_FEED_LIMITS {
+                assert!(batches[0].contains(&format!("feed:stories:{user}:{limit}")));
+            }
+        }
     }
 
     #[tokio::test]
-    async fn a_failing_cache_is_tried_for_every_key_and_never_fails_the_caller() {
-        let (a, b) = (UserId::generate(), UserId::generate());
+    async fn a_failing_cache_never_fails_the_caller() {
+        let a = UserId::generate();
         let cache = Recorder {
             down: true,
             ..Recorder::default()
         };
-        invalidate_feeds(Some(&cache), &[a, b]).await;
-        assert_eq!(cache.deleted.lock().unwrap().len(), 2);
-        assert_eq!(cache.prefixes.lock().unwrap().len(), 2);
+        invalidate_feeds(Some(&cache), &[a]).await;
+        assert_eq!(cache.batches.lock().unwrap().len(), 1);
         invalidate_feeds(None, &[a]).await;
     }
 }

@@ -1,5 +1,6 @@
 //! The stories feed (`GET /feed/stories`): active, visible stories of the users the caller
-//! follows, newest first. The first page (no cursor) is cached under
+//! follows, newest first. The first page (no cursor, a page size of
+//! [`cache_keys::CACHED_STORIES_FEED_LIMITS`]) is cached under
 //! `feed:stories:{user}:{limit}` for 60 s as the finished response body, so a hit is one cache
 //! GET and no serialisation. The cache is never the truth: any cache error falls through to
 //! Postgres.
@@ -23,7 +24,9 @@ impl StoryService {
         page: PageRequest,
         render: impl FnOnce(Page<StoryView>) -> Result<Vec<u8>, AppError>,
     ) -> Result<Vec<u8>, AppError> {
-        let cache = self.deps.cache.as_ref().filter(|_| page.after.is_none());
+        let cacheable = page.after.is_none()
+            && cache_keys::CACHED_STORIES_FEED_LIMITS.contains(&page.limit.get());
+        let cache = self.deps.cache.as_ref().filter(|_| cacheable);
         let key = cache_keys::stories_feed(caller, page.limit.get());
         if let Some(cache) = cache {
             match cache.get(&key).await {

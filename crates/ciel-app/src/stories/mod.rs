@@ -45,11 +45,11 @@ impl StoryService {
         if users.is_empty() {
             return;
         }
-        let prefixes: Vec<String> = users
+        let keys: Vec<String> = users
             .iter()
-            .map(|u| crate::cache_keys::stories_feed_prefix(*u))
+            .flat_map(|&u| crate::cache_keys::stories_feed_variants(u))
             .collect();
-        if let Err(err) = cache.delete_prefixes(&prefixes).await {
+        if let Err(err) = cache.delete_many(&keys).await {
             tracing::warn!(error = %err, followers = users.len(), "stories feed invalidation failed");
         }
     }

@@ -17,17 +17,17 @@ pub trait Cache: Send + Sync + 'static {
     async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError>;
     /// Removes `key`; removing a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
-    /// Removes every key that starts with `prefix` (used to drop all variants of a key).
-    async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError>;
-    /// Removes every key that starts with any of `prefixes` (e.g. every cached page of every
-    /// follower). Adapters do it in one pass rather than one per prefix; this default is the
-    /// per-prefix fallback.
-    async fn delete_prefixes(&self, prefixes: &[String]) -> Result<(), CacheError> {
-        for prefix in prefixes {
-            self.delete_prefix(prefix).await?;
+    /// Removes every key in `keys` (missing ones are fine). Adapters do it in one round trip, so
+    /// invalidating many keys (an author's followers' feeds) costs one call, not one per key.
+    /// The default removes them one by one.
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        for key in keys {
+            self.delete(key).await?;
         }
         Ok(())
     }
+    /// Removes every key that starts with `prefix` (used to drop all variants of a key).
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError>;
     /// Checks that the backend answers.
     async fn ping(&self) -> Result<(), CacheError>;
 }

@@ -14,6 +14,9 @@ pub trait GraphStore: Send {
     /// The user as an actor (handle, display name) when they exist and are not soft-deleted.
     async fn active_user(&mut self, id: UserId) -> Result<Option<Actor>, RepoError>;
 
+    /// Everyone who follows `user` (whose cached feeds show `user`'s posts and stories).
+    async fn follower_ids(&mut self, user: UserId) -> Result<Vec<UserId>, RepoError>;
+
     /// Like [`GraphStore::active_user`], and locks the user's row against other graph writes
     /// (and deletion) until the transaction ends — so concurrent follows of one user are
     /// serialised (the follower limit holds) and a follow or block cannot race a block of the

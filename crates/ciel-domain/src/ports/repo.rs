@@ -6,6 +6,10 @@ pub enum RepoError {
     /// A uniqueness rule was broken; names the constraint.
     #[error("conflict on {0}")]
     Conflict(String),
+    /// A row the write refers to is gone (a foreign key found no referent, e.g. the post was
+    /// deleted concurrently); names the constraint.
+    #[error("missing reference on {0}")]
+    MissingReference(String),
     /// The storage is unreachable or failed.
     #[error("storage unavailable: {0}")]
     Unavailable(String),

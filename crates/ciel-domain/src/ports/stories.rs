@@ -110,7 +110,4 @@ pub trait StoryStore: Send {
         user: UserId,
         page: PageRequest,
     ) -> Result<Page<StoryHighlight>, RepoError>;
-
-    /// Who follows `user` (to invalidate their cached stories feeds).
-    async fn follower_ids(&mut self, user: UserId) -> Result<Vec<UserId>, RepoError>;
 }

@@ -21,6 +21,7 @@ use crate::ports::notifications::NotificationStore;
 use crate::ports::posts::PostStore;
 use crate::ports::repo::RepoError;
 use crate::ports::session_store::SessionStore;
+use crate::ports::search::SearchStore;
 use crate::ports::stories::StoryStore;
 use crate::ports::trust::TrustStore;
 use async_trait::async_trait;
@@ -45,6 +46,7 @@ pub trait Tx:
     + DeviceStore
     + ModerationStore
     + MaintenanceStore
+    + SearchStore
     + Send
 {
 }

@@ -2,6 +2,7 @@
 //! knows them.
 
 pub mod auth;
+pub mod engagement;
 pub mod invite;
 pub mod media;
 pub mod moderation;

@@ -1,6 +1,55 @@
 //! Routes for /v1/search/users and /v1/search/posts (contract §2.10).
 
-use actix_web::web;
+use crate::dto::PageDto;
+use crate::dto::post::PostDto;
+use crate::dto::user::PublicUserDto;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, PageParams};
+use crate::state::HttpState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use ciel_domain::users::UserCounts;
+use serde::Deserialize;
 
 /// Registers this area's routes in the `/v1` scope.
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/search/users").get(users))
+        .service(web::resource("/search/posts").get(posts));
+}
+
+#[derive(Deserialize)]
+struct RawQ {
+    q: Option<String>,
+}
+
+/// The raw `q` (validated by the use case); a query string that does not parse is a 400.
+fn q(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    web::Query::<RawQ>::from_query(req.query_string())
+        .map(|q| q.into_inner().q)
+        .map_err(|_| ApiError::bad_request("invalid query string"))
+}
+
+/// `GET /search/users?q=`: page of PublicUser (counts 0, avatar URL filled).
+async fn users(
+    _caller: AuthUser,
+    req: HttpRequest,
+    state: web::Data<HttpState>,
+    page: PageParams,
+) -> Result<HttpResponse, ApiError> {
+    let q = q(&req)?;
+    let page = state.search.users(q.as_deref(), page.0).await?;
+    Ok(HttpResponse::Ok().json(PageDto::from_page(page, |hit| {
+        PublicUserDto::new(hit.user, UserCounts::default(), hit.avatar_url)
+    })))
+}
+
+/// `GET /search/posts?q=`: page of Post (public, visible, newest first).
+async fn posts(
+    caller: AuthUser,
+    req: HttpRequest,
+    state: web::Data<HttpState>,
+    page: PageParams,
+) -> Result<HttpResponse, ApiError> {
+    let q = q(&req)?;
+    let page = state.search.posts(caller.0, q.as_deref(), page.0).await?;
+    Ok(HttpResponse::Ok().json(PageDto::from_page(page, PostDto::from)))
+}

@@ -736,12 +736,13 @@ fn app_cache(app: &TestApp) -> RedisCache {
         .expect("redis")
 }
 
-/// Caches a home page and two stories pages for `user`; returns their keys.
+/// Caches a home page and two stories pages (two of the cached page sizes) for `user`;
+/// returns their keys.
 async fn cache_feeds(cache: &RedisCache, user: &str) -> [String; 3] {
     let keys = [
         format!("feed:home:{user}"),
         format!("feed:stories:{user}:30"),
-        format!("feed:stories:{user}:7"),
+        format!("feed:stories:{user}:10"),
     ];
     for key in &keys {
         cache
@@ -783,7 +784,7 @@ async fn graph_changes_drop_the_viewers_feed_pages_and_a_block_both_users() {
             "{verb}: target untouched"
         );
     }
-    // The prefix ends at the id: another user's keys that merely start with it stay.
+    // Keys are dropped by name: another user's keys that merely start with the id stay.
     let neighbour = format!("feed:stories:{}0:30", ann.id);
     cache
         .set(&neighbour, b"x", Duration::from_secs(60))

@@ -9,6 +9,9 @@ pub(crate) fn repo_error(err: DieselError) -> RepoError {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
             RepoError::Conflict(info.constraint_name().unwrap_or("unique").to_owned())
         }
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+            RepoError::MissingReference(info.constraint_name().unwrap_or("foreign key").to_owned())
+        }
         other => RepoError::Unavailable(other.to_string()),
     }
 }

@@ -53,6 +53,16 @@ macro_rules! follow_page {
 
 #[async_trait]
 impl GraphStore for PgTx<'_> {
+    async fn follower_ids(&mut self, user: UserId) -> Result<Vec<UserId>, RepoError> {
+        follows::table
+            .filter(follows::followee_id.eq(user.as_uuid()))
+            .select(follows::follower_id)
+            .load::<Uuid>(self.conn)
+            .await
+            .map(|ids| ids.into_iter().map(UserId::from).collect())
+            .map_err(repo_error)
+    }
+
     async fn active_user(&mut self, id: UserId) -> Result<Option<Actor>, RepoError> {
         users::table
             .filter(users::id.eq(id.as_uuid()))

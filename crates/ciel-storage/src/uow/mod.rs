@@ -11,8 +11,10 @@ mod invites;
 mod maintenance;
 mod moderation;
 mod notifications;
+mod post_visibility;
 mod posts;
 mod sessions;
+mod search;
 mod stories;
 mod story_rows;
 mod story_visibility;
@@ -25,6 +27,8 @@ use crate::repos::errors::{pool_error, repo_error};
 use async_trait::async_trait;
 use ciel_domain::ports::{Tx, TxAbort, TxWork, UnitOfWork};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+pub use search::{explain_post_search, explain_user_search};
 
 /// Every store, bound to one borrowed connection.
 pub struct PgTx<'c> {

@@ -516,14 +516,4 @@ impl StoryStore for PgTx<'_> {
             },
         ))
     }
-
-    async fn follower_ids(&mut self, user: UserId) -> Result<Vec<UserId>, RepoError> {
-        follows::table
-            .filter(follows::followee_id.eq(user.as_uuid()))
-            .select(follows::follower_id)
-            .load::<Uuid>(self.conn)
-            .await
-            .map(|ids| ids.into_iter().map(UserId::from).collect())
-            .map_err(repo_error)
-    }
 }

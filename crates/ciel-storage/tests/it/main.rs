@@ -4,6 +4,7 @@ mod accounts;
 mod graph;
 mod migrations;
 mod notifications;
+mod posts;
 mod refresh_tokens;
 mod repos;
 mod story_visibility;

@@ -1,0 +1,110 @@
+//! Post requests and the `Like` and `Comment` objects on the wire (contract §1.8, §2.5).
+
+use ciel_domain::posts::{Comment, Like};
+use ciel_domain::time::format_timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use uuid::Uuid;
+
+/// `POST /posts`.
+#[derive(Deserialize)]
+pub struct CreatePostBody {
+    /// Processed media of the caller, in display order.
+    pub media_ids: Vec<Uuid>,
+    /// Optional caption.
+    pub caption: Option<String>,
+}
+
+/// A field that is present (maybe `null`) as `Some(value)`, and absent as `None` (with
+/// `#[serde(default)]`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `PATCH /posts/:id`: an absent `caption` leaves it unchanged, an explicit `null` clears it
+/// (contract §0).
+#[derive(Default, Deserialize)]
+pub struct PatchPostBody {
+    /// `None`: absent; `Some(None)`: clear; `Some(Some(text))`: set.
+    #[serde(default, deserialize_with = "present")]
+    pub caption: Option<Option<String>>,
+}
+
+/// `POST /posts/:id/comment`.
+#[derive(Deserialize)]
+pub struct CommentBody {
+    /// The text.
+    pub body: String,
+}
+
+/// `{"created": bool}` of `POST /posts/:id/like`.
+#[derive(Serialize)]
+pub struct LikeCreatedDto {
+    /// Whether the like is new.
+    pub created: bool,
+}
+
+/// A like.
+#[derive(Serialize)]
+pub struct LikeDto {
+    id: String,
+    user_id: String,
+    post_id: String,
+    created_at: String,
+}
+
+impl From<Like> for LikeDto {
+    fn from(l: Like) -> Self {
+        Self {
+            id: l.id.to_string(),
+            user_id: l.user_id.to_string(),
+            post_id: l.post_id.to_string(),
+            created_at: format_timestamp(&l.created_at),
+        }
+    }
+}
+
+/// A comment with its author's handle and display name.
+#[derive(Serialize)]
+pub struct CommentDto {
+    id: String,
+    user_id: String,
+    post_id: String,
+    body: String,
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_handle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_display_name: Option<String>,
+}
+
+impl From<Comment> for CommentDto {
+    fn from(c: Comment) -> Self {
+        Self {
+            id: c.id.to_string(),
+            user_id: c.user_id.to_string(),
+            post_id: c.post_id.to_string(),
+            body: c.body,
+            created_at: format_timestamp(&c.created_at),
+            user_handle: c.user_handle,
+            user_display_name: c.user_display_name,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_tells_absent_from_null() {
+        let absent: PatchPostBody = serde_json::from_str("{}").unwrap();
+        assert_eq!(absent.caption, None);
+        let null: PatchPostBody = serde_json::from_str(r#"{"caption": null}"#).unwrap();
+        assert_eq!(null.caption, Some(None));
+        let set: PatchPostBody = serde_json::from_str(r#"{"caption": "hi"}"#).unwrap();
+        assert_eq!(set.caption, Some(Some("hi".into())));
+        assert!(serde_json::from_str::<PatchPostBody>(r#"{"caption": 5}"#).is_err());
+    }
+}
