@@ -3,8 +3,8 @@
 mod admin;
 mod auth;
 mod edge;
-mod graph;
 mod engagement;
+mod graph;
 mod health;
 mod invites;
 mod metrics;

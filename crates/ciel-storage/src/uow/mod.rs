@@ -6,15 +6,15 @@
 mod accounts;
 mod devices;
 mod graph;
-mod media;
 mod invites;
 mod maintenance;
+mod media;
 mod moderation;
 mod notifications;
 mod post_visibility;
 mod posts;
-mod sessions;
 mod search;
+mod sessions;
 mod stories;
 mod story_rows;
 mod story_visibility;

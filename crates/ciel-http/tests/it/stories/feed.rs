@@ -198,7 +198,10 @@ async fn the_first_page_is_cached_per_limit_and_dropped_when_a_followed_author_p
     follow(&app, &me, &idol).await;
     let first = id(&story(&app, &idol, "Public").await);
     assert_eq!(ids(&feed(&app, &me, "").await), vec![first.clone()]);
-    assert_eq!(ids(&feed(&app, &me, "?limit=10").await), vec![first.clone()]);
+    assert_eq!(
+        ids(&feed(&app, &me, "?limit=10").await),
+        vec![first.clone()]
+    );
 
     // A story written behind the API's back is not seen while the first pages are cached...
     let media = app.completed_media(&idol).await;
