@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod cache;
 pub mod clock;
 pub mod devices;
+pub mod feed;
 pub mod graph;
 pub mod health;
 pub mod invites;
@@ -25,6 +26,7 @@ pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome
 pub use cache::{Cache, CacheError};
 pub use clock::Clock;
 pub use devices::{DeviceRepo, RegisterOutcome};
+pub use feed::FeedStore;
 pub use graph::GraphStore;
 pub use health::{DatabaseProbe, ProbeError};
 pub use invites::{CreateInviteError, InviteRepo};

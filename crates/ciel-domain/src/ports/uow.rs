@@ -10,6 +10,7 @@
 //! `ciel-app::tx` wraps this port in typed helpers (`transact`, `read`) that carry the use
 //! case's own result and error through.
 
+use crate::ports::feed::FeedStore;
 use crate::ports::graph::GraphStore;
 use crate::ports::media::MediaStore;
 use crate::ports::notifications::NotificationStore;
@@ -27,7 +28,7 @@ pub type BoxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
 /// Repositories bound to one connection (and, in [`UnitOfWork::transaction`], one transaction).
 /// Every store trait a use case may combine is a supertrait, so `&mut dyn Tx` reaches them all.
 pub trait Tx:
-    GraphStore + MediaStore + PostStore + StoryStore + NotificationStore + TrustStore + Send
+    GraphStore + MediaStore + PostStore + StoryStore + NotificationStore + TrustStore + FeedStore + Send
 {
 }
 

@@ -3,6 +3,7 @@
 //! pooled connection without `BEGIN`/`COMMIT`. One file per store implements its trait on
 //! `PgTx`; they only read and write, the rules stay in `ciel-app`.
 
+mod feed;
 mod graph;
 mod media;
 mod notifications;

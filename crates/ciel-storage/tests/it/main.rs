@@ -2,6 +2,7 @@
 
 mod accounts;
 mod devices;
+mod feed;
 mod migrations;
 mod moderation;
 mod refresh_tokens;
