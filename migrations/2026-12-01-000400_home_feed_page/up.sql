@@ -42,8 +42,10 @@ BEGIN
           FROM (SELECT viewer AS author
                 UNION ALL
                 SELECT f.followee_id FROM follows f WHERE f.follower_id = viewer) a
-          JOIN users u ON u.id = a.author AND u.deleted_at IS NULL
-         WHERE NOT EXISTS (SELECT 1 FROM blocks b
+         -- A correlated primary-key probe per author (a join would let the planner hash
+         -- the whole users table).
+         WHERE (SELECT u.deleted_at FROM users u WHERE u.id = a.author) IS NULL
+           AND NOT EXISTS (SELECT 1 FROM blocks b
                             WHERE b.blocker_id = viewer AND b.blocked_id = a.author)
            AND NOT EXISTS (SELECT 1 FROM blocks b
                             WHERE b.blocker_id = a.author AND b.blocked_id = viewer)
