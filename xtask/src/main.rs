@@ -29,6 +29,7 @@ usage: cargo xtask <command>
   tidy                     check dependency rules and module docs
   bench login [--seconds N]
                            login throughput vs raw Argon2, reads under a login flood
+  bench feed [--seconds N] home feed first page: hits and misses at 10^5 and 10^6 posts
 ";
 
 /// The workspace root.

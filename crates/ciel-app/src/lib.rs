@@ -35,7 +35,7 @@ pub use avatars::AvatarUrls;
 pub use deps::{CoreDeps, SystemClock};
 pub use devices::DeviceService;
 pub use error::AppError;
-pub use feed::FeedService;
+pub use feed::{CacheOutcome, FeedCacheStats, FeedService};
 pub use health::{HealthReport, HealthService, Readiness};
 pub use invites::{InviteService, InviteStats};
 pub use media_urls::{MediaUrls, MediaView};

@@ -99,3 +99,49 @@ impl Collector for PoolCollector {
         families
     }
 }
+
+/// Reads the home feed's cache counters at scrape time: `feed_cache_requests_total{result}`
+/// with `result` = `hit`, `miss` or `error` (a cache failure that fell through to Postgres).
+pub struct FeedCacheCollector {
+    stats: std::sync::Arc<ciel_app::FeedCacheStats>,
+    requests: IntCounterVec,
+}
+
+fn feed_cache_counter() -> prometheus::Result<IntCounterVec> {
+    IntCounterVec::new(
+        Opts::new(
+            "feed_cache_requests_total",
+            "Home feed first-page cache lookups by result",
+        ),
+        &["result"],
+    )
+}
+
+impl FeedCacheCollector {
+    /// A collector over the feed service's counters.
+    pub fn new(stats: std::sync::Arc<ciel_app::FeedCacheStats>) -> prometheus::Result<Self> {
+        Ok(Self {
+            stats,
+            requests: feed_cache_counter()?,
+        })
+    }
+}
+
+impl Collector for FeedCacheCollector {
+    fn desc(&self) -> Vec<&Desc> {
+        self.requests.desc()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        // A fresh vector per scrape, set from the atomics: concurrent scrapes cannot race.
+        let Ok(requests) = feed_cache_counter() else {
+            return Vec::new();
+        };
+        for (outcome, label) in ciel_app::CacheOutcome::ALL {
+            requests
+                .with_label_values(&[label])
+                .inc_by(self.stats.get(outcome));
+        }
+        requests.collect()
+    }
+}

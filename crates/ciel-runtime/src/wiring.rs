@@ -2,7 +2,7 @@
 //! the HTTP layer. Nothing else in the workspace chooses an adapter.
 
 use crate::config::{Config, DatabaseConfig};
-use crate::metrics::{PoolCollector, ProcessMetrics};
+use crate::metrics::{FeedCacheCollector, PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
 use ciel_app::password_pool::PasswordPool;
@@ -211,6 +211,11 @@ fn build_parts(
         notifications: NotificationService::new(core.clone()),
         search: SearchService::new(core),
     };
+    registry
+        .register(Box::new(
+            FeedCacheCollector::new(state.feed.cache_stats()).map_err(adapter)?,
+        ))
+        .map_err(adapter)?;
     Ok(ApiParts {
         state,
         pool,

@@ -1,6 +1,7 @@
 //! `cargo xtask bench …`: performance measured as ratios against a baseline taken in the same
 //! run (shared machines drift; ratios do not). Each bench shows progress and ends with a summary.
 
+mod feed;
 mod harness;
 mod login;
 
@@ -10,6 +11,7 @@ use anyhow::{Result, bail};
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("login") => login::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login [--seconds N]"),
+        Some("feed") => feed::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login|feed [--seconds N]"),
     }
 }

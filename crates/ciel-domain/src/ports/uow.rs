@@ -12,6 +12,7 @@
 
 use crate::ports::account_store::AccountStore;
 use crate::ports::device_store::DeviceStore;
+use crate::ports::feed::FeedStore;
 use crate::ports::graph::GraphStore;
 use crate::ports::invite_store::InviteStore;
 use crate::ports::maintenance::MaintenanceStore;
@@ -47,6 +48,7 @@ pub trait Tx:
     + ModerationStore
     + MaintenanceStore
     + SearchStore
+    + FeedStore
     + Send
 {
 }

@@ -5,6 +5,7 @@ mod auth;
 mod edge;
 mod engagement;
 mod graph;
+mod feed;
 mod health;
 mod invites;
 mod metrics;

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod devices;
+mod feed;
 mod graph;
 mod invites;
 mod maintenance;

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod graph;
+mod feed;
 mod migrations;
 mod notifications;
 mod posts;
