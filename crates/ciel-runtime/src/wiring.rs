@@ -128,14 +128,18 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
         RedisCache::connect_lazy(url, prefix).map_err(|e| WiringError::Adapter(e.to_string()))?;
     let redis_limiter = RedisLimiter::connect_lazy(url, prefix)
         .map_err(|e| WiringError::Adapter(format!("rate limiter: {e}")))?;
-    let limiter = FallbackLimiter::new(redis_limiter, MemoryLimiter::new());
+    let limiter = FallbackLimiter::new(
+        redis_limiter,
+        MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys),
+    );
     build_parts(config, pool, Some(Arc::new(cache)), Arc::new(limiter))
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
 pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
-    build_parts(config, pool, None, Arc::new(MemoryLimiter::new()))
+    let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
+    build_parts(config, pool, None, Arc::new(limiter))
 }
 
 fn build_parts(
@@ -191,7 +195,9 @@ fn build_parts(
             AvatarUrls::new(Some(store), cache),
         ),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
-        ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit),
+        ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit)
+            .with_ipv6_prefix(config.rate_limit_ipv6_prefix)
+            .with_overrides(config.rate_limit_overrides.clone()),
     };
     Ok(ApiParts {
         state,

@@ -37,7 +37,10 @@ pub fn app_env(db: &TestDb) -> HashMap<String, String> {
         ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f".to_owned()),
         ("PASETO_ACCESS_KEY", random_key()),
         ("PASETO_REFRESH_KEY", random_key()),
-        ("ADMIN_TOKEN", unique_name("admin")),
+        (
+            "ADMIN_TOKEN",
+            format!("admin-{}", uuid::Uuid::new_v4().simple()),
+        ),
         ("RUST_LOG", "warn".to_owned()),
         // Tests share one Redis: keys are unique per app. Rate limits are off unless a test
         // turns them on (most tests make more sign-ups and logins than one IP may).

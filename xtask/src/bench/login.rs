@@ -75,7 +75,7 @@ pub fn run(args: &[&str]) -> Result<()> {
     rt.block_on(ciel_storage::run_pending(&database_url))?;
 
     let permits = ciel_app::password_pool::PasswordPool::default_permits();
-    let admin = "bench-admin-token";
+    let admin = "bench-admin-token-0123456789abcdef";
     let mut env: BTreeMap<String, String> = services.env.vars.clone();
     for (k, v) in [
         ("APP_MODE", "api"),

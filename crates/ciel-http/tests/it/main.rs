@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod edge;
+mod edge_hardening;
 mod health;
 mod invites;
 mod metrics;
