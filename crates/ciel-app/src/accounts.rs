@@ -2,6 +2,7 @@
 
 use crate::avatars::AvatarUrls;
 use crate::error::AppError;
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName};
@@ -28,6 +29,7 @@ pub struct AccountService {
     accounts: Arc<dyn AccountRepo>,
     trust: Arc<dyn TrustRepo>,
     avatars: AvatarUrls,
+    gate: UserGate,
 }
 
 fn user_not_found() -> AppError {
@@ -45,7 +47,14 @@ impl AccountService {
             accounts,
             trust,
             avatars,
+            gate: UserGate::disabled(),
         }
+    }
+
+    /// Forgets deleted users in `gate` at once.
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// The user's avatar URL (presigned GET, 4 h), if they have an avatar.
@@ -122,6 +131,7 @@ impl AccountService {
             .await
             .map_err(AppError::internal)?
         {
+            self.gate.forget(user);
             Ok(())
         } else {
             Err(user_not_found())

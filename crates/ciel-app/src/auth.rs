@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::password_pool::{PasswordPool, PoolError};
 use crate::tokens::{IssuedToken, TokenService, token_hash};
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
@@ -54,6 +55,7 @@ pub struct AuthService {
     refresh_tokens: Arc<dyn RefreshTokenRepo>,
     tokens: Arc<TokenService>,
     passwords: PasswordPool,
+    gate: UserGate,
 }
 
 impl From<PoolError> for AppError {
@@ -85,7 +87,14 @@ impl AuthService {
             refresh_tokens,
             tokens,
             passwords,
+            gate: UserGate::disabled(),
         }
+    }
+
+    /// Answers "is this user active?" from `gate` while fresh (see [`UserGate`]).
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// `POST /users`: validates in the contract's order (handle, email, display name, bio,
@@ -235,18 +244,26 @@ impl AuthService {
     }
 
     /// The user behind an access token, if the token is valid and the user exists, is not
-    /// deleted and is not banned.
+    /// deleted and is not banned (as known within the gate's freshness bound).
     pub async fn authenticate(&self, access_token: &str) -> Result<UserId, AppError> {
         let unauthorized = || AppError::Unauthenticated(INVALID_TOKEN.into());
         let user = self
             .tokens
             .verify_access(access_token)
             .map_err(|_| unauthorized())?;
-        let active = self
-            .accounts
-            .is_active(user, Utc::now())
-            .await
-            .map_err(AppError::internal)?;
+        let active = match self.gate.active(user) {
+            Some(active) => active,
+            None => {
+                let epoch = self.gate.epoch();
+                let active = self
+                    .accounts
+                    .is_active(user, Utc::now())
+                    .await
+                    .map_err(AppError::internal)?;
+                self.gate.store_active(user, epoch, active);
+                active
+            }
+        };
         if active {
             Ok(user)
         } else {

@@ -13,6 +13,7 @@ pub mod password;
 pub mod password_pool;
 pub mod ratelimits;
 pub mod tokens;
+pub mod user_gate;
 
 pub use accounts::{AccountService, ProfileUpdate};
 pub use auth::{AuthService, SignUpRequest, TokenPair};
@@ -23,3 +24,4 @@ pub use health::{HealthReport, HealthService, Readiness};
 pub use invites::{InviteService, InviteStats};
 pub use moderation::ModerationService;
 pub use ratelimits::{RateLimitService, RateLimitsView};
+pub use user_gate::UserGate;

@@ -1,6 +1,7 @@
 //! Moderation use cases (contract §2.9).
 
 use crate::error::AppError;
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::moderation::{ModerationAction, PostFlag, UserFlag};
 use ciel_domain::pagination::{Page, PageRequest};
@@ -18,12 +19,23 @@ fn reason(raw: Option<&str>) -> Option<&str> {
 #[derive(Clone)]
 pub struct ModerationService {
     repo: Arc<dyn ModerationRepo>,
+    gate: UserGate,
 }
 
 impl ModerationService {
     /// A service over `repo`.
     pub fn new(repo: Arc<dyn ModerationRepo>) -> Self {
-        Self { repo }
+        Self {
+            repo,
+            gate: UserGate::disabled(),
+        }
+    }
+
+    /// Forgets affected users in `gate` at once: a flag or a takedown may strike, ban or
+    /// demote the target (or the content's owner, unknown here: then everyone is forgotten).
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// `POST /moderation/users/:id/flag`.
@@ -36,17 +48,19 @@ impl ModerationService {
         if reporter == target {
             return Err(AppError::Invalid("cannot report yourself".into()));
         }
-        self.repo
+        let flagged = self
+            .repo
             .flag_user(reporter, target, reason(why), Utc::now())
-            .await
-            .map_err(|e| match e {
-                FlagError::NotFound => AppError::NotFound("user not found".into()),
-                FlagError::OwnContent => AppError::Invalid("cannot report yourself".into()),
-                FlagError::Duplicate => {
-                    AppError::Conflict("you have already reported this user".into())
-                }
-                FlagError::Repo(e) => AppError::internal(e),
-            })
+            .await;
+        self.gate.forget(target);
+        flagged.map_err(|e| match e {
+            FlagError::NotFound => AppError::NotFound("user not found".into()),
+            FlagError::OwnContent => AppError::Invalid("cannot report yourself".into()),
+            FlagError::Duplicate => {
+                AppError::Conflict("you have already reported this user".into())
+            }
+            FlagError::Repo(e) => AppError::internal(e),
+        })
     }
 
     /// `POST /moderation/posts/:id/flag`.
@@ -56,17 +70,21 @@ impl ModerationService {
         post: PostId,
         why: Option<&str>,
     ) -> Result<PostFlag, AppError> {
-        self.repo
+        let flagged = self
+            .repo
             .flag_post(reporter, post, reason(why), Utc::now())
-            .await
-            .map_err(|e| match e {
-                FlagError::NotFound => AppError::NotFound("post not found".into()),
-                FlagError::OwnContent => AppError::Invalid("cannot report your own post".into()),
-                FlagError::Duplicate => {
-                    AppError::Conflict("you have already reported this post".into())
-                }
-                FlagError::Repo(e) => AppError::internal(e),
-            })
+            .await;
+        if flagged.is_ok() {
+            self.gate.forget_all();
+        }
+        flagged.map_err(|e| match e {
+            FlagError::NotFound => AppError::NotFound("post not found".into()),
+            FlagError::OwnContent => AppError::Invalid("cannot report your own post".into()),
+            FlagError::Duplicate => {
+                AppError::Conflict("you have already reported this post".into())
+            }
+            FlagError::Repo(e) => AppError::internal(e),
+        })
     }
 
     /// `POST /moderation/posts/:id/takedown` (admin; `actor` is the optional bearer user).
@@ -82,6 +100,7 @@ impl ModerationService {
             .await
             .map_err(AppError::internal)?;
         if removed {
+            self.gate.forget_all();
             Ok(())
         } else {
             Err(AppError::NotFound("post not found".into()))
@@ -101,6 +120,7 @@ impl ModerationService {
             .await
             .map_err(AppError::internal)?;
         if removed {
+            self.gate.forget_all();
             Ok(())
         } else {
             Err(AppError::NotFound("comment not found".into()))

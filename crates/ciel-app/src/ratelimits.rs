@@ -2,6 +2,7 @@
 //! The HTTP edge asks before the handler runs, so requests that fail validation still count.
 
 use crate::error::AppError;
+use crate::user_gate::UserGate;
 use ciel_domain::UserId;
 use ciel_domain::ports::{Decision, Limit, RateLimiter, TrustRepo};
 use ciel_domain::ratelimit::ip::DEFAULT_IPV6_PREFIX;
@@ -37,6 +38,7 @@ pub struct RateLimitService {
     signups_per_day: u32,
     ipv6_prefix: u8,
     overrides: Arc<LimitOverrides>,
+    gate: UserGate,
 }
 
 fn limits(table: &[(ciel_domain::ratelimit::Window, u32)]) -> Vec<Limit> {
@@ -63,7 +65,14 @@ impl RateLimitService {
             signups_per_day,
             ipv6_prefix: DEFAULT_IPV6_PREFIX,
             overrides: Arc::new(LimitOverrides::default()),
+            gate: UserGate::disabled(),
         }
+    }
+
+    /// Reads trust levels through `gate` while fresh (see [`UserGate`]).
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// Keys IPv6 clients by their first `prefix` bits (`RATE_LIMIT_IPV6_PREFIX`, default 64).
@@ -84,13 +93,19 @@ impl RateLimitService {
     }
 
     async fn level(&self, user: UserId) -> Result<TrustLevel, AppError> {
-        Ok(self
+        if let Some(level) = self.gate.level(user) {
+            return Ok(level);
+        }
+        let epoch = self.gate.epoch();
+        let level = self
             .trust
             .get(user)
             .await
             .map_err(AppError::internal)?
             .map(|r| r.level)
-            .unwrap_or(TrustLevel::New))
+            .unwrap_or(TrustLevel::New);
+        self.gate.store_level(user, epoch, level);
+        Ok(level)
     }
 
     /// Counts one `class` request of `user` against their level's limits.

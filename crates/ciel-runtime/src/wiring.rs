@@ -9,7 +9,7 @@ use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, DeviceService, HealthService, InviteService,
-    ModerationService, RateLimitService,
+    ModerationService, RateLimitService, UserGate,
 };
 use ciel_cache::RedisCache;
 use ciel_domain::ports::{Cache, RateLimiter};
@@ -164,6 +164,7 @@ fn build_parts(
     let accounts_repo = Arc::new(PgAccountRepo::new(pool.clone()));
     let trust_repo = Arc::new(PgTrustRepo::new(pool.clone()));
     let tokens = Arc::new(token_service(config));
+    let gate = UserGate::new(config.auth.gate_ttl, config.auth.gate_max_users);
     let passwords = PasswordPool::new(
         config.auth.hash_concurrency,
         config.auth.hash_queue,
@@ -182,22 +183,26 @@ fn build_parts(
             Arc::new(PgInviteRepo::new(pool.clone())),
             trust_repo.clone(),
         ),
-        moderation: ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone()))),
+        moderation: ModerationService::new(Arc::new(PgModerationRepo::new(pool.clone())))
+            .with_gate(gate.clone()),
         auth: AuthService::new(
             accounts_repo.clone(),
             Arc::new(PgRefreshTokenRepo::new(pool.clone())),
             tokens,
             passwords,
-        ),
+        )
+        .with_gate(gate.clone()),
         accounts: AccountService::new(
             accounts_repo,
             trust_repo.clone(),
             AvatarUrls::new(Some(store), cache),
-        ),
+        )
+        .with_gate(gate.clone()),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
         ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit)
             .with_ipv6_prefix(config.rate_limit_ipv6_prefix)
-            .with_overrides(config.rate_limit_overrides.clone()),
+            .with_overrides(config.rate_limit_overrides.clone())
+            .with_gate(gate),
     };
     Ok(ApiParts {
         state,

@@ -66,6 +66,25 @@ impl TestAppBuilder {
         self
     }
 
+    /// A second instance beside `app`: the same database, token keys, admin token, Redis and
+    /// Redis key prefix (as two replicas behind one load balancer share them).
+    pub fn beside(app: &TestApp) -> Self {
+        let mut builder = Self::default();
+        for key in [
+            "DATABASE_URL",
+            "PASETO_ACCESS_KEY",
+            "PASETO_REFRESH_KEY",
+            "ADMIN_TOKEN",
+            "REDIS_URL",
+            "REDIS_KEY_PREFIX",
+        ] {
+            if let Some(value) = app.env.get(key) {
+                builder = builder.env(key, value);
+            }
+        }
+        builder
+    }
+
     /// Leaves a variable unset (e.g. `ADMIN_TOKEN`).
     pub fn without(mut self, key: &str) -> Self {
         self.removed.push(key.to_owned());

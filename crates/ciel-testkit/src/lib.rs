@@ -13,6 +13,6 @@ pub mod env;
 pub mod process;
 pub mod services;
 
-pub use app::{TEST_PASSWORD, TestApp, TestUser, app_env};
+pub use app::{TEST_PASSWORD, TestApp, TestAppBuilder, TestUser, app_env};
 pub use db::TestDb;
 pub use env::{redis_url, service_var, unique_name};

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod edge;
 mod edge_hardening;
+mod gate;
 mod health;
 mod invites;
 mod metrics;

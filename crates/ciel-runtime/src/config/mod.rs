@@ -137,6 +137,11 @@ pub struct AuthConfig {
     pub hash_concurrency: usize,
     /// Callers allowed to wait for a hashing slot before 503 (`PASSWORD_HASH_QUEUE`).
     pub hash_queue: usize,
+    /// How long "is this user active, at which trust level" is reused in-process
+    /// (`AUTH_CACHE_TTL_MS`, default 5000; 0 asks Postgres on every request).
+    pub gate_ttl: Duration,
+    /// Most users that cache holds (`AUTH_CACHE_MAX_USERS`, default 100 000).
+    pub gate_max_users: usize,
 }
 
 /// The whole configuration.
@@ -330,6 +335,8 @@ impl Config {
                 1024,
             ),
             hash_queue: r.number("PASSWORD_HASH_QUEUE", 16, 0, 100_000),
+            gate_ttl: Duration::from_millis(r.number("AUTH_CACHE_TTL_MS", 5_000, 0, 60_000)),
+            gate_max_users: r.number("AUTH_CACHE_MAX_USERS", 100_000, 1, 100_000_000),
         };
         let config = Config {
             mode,
