@@ -19,7 +19,8 @@ use ciel_http::{
 use ciel_media::{S3Settings, S3Store};
 use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
-    PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
+    PgAccountRepo, PgAvatarMediaRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo,
+    PgRefreshTokenRepo, PgTrustRepo,
 };
 use ciel_storage::{PgPool, PgProbe, PoolSettings, connect_pool};
 use prometheus::Registry;
@@ -191,13 +192,15 @@ fn build_parts(
             tokens,
             passwords,
         )
-        .with_gate(gate.clone()),
+        .with_gate(gate.clone())
+        .with_invites(Arc::new(PgInviteRepo::new(pool.clone()))),
         accounts: AccountService::new(
             accounts_repo,
             trust_repo.clone(),
             AvatarUrls::new(Some(store), cache),
         )
-        .with_gate(gate.clone()),
+        .with_gate(gate.clone())
+        .with_avatar_media(Arc::new(PgAvatarMediaRepo::new(pool.clone()))),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone()))),
         ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit)
             .with_ipv6_prefix(config.rate_limit_ipv6_prefix)

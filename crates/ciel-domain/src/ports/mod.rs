@@ -3,6 +3,7 @@
 //! has one conformance suite in `ciel-testkit` that both pass.
 
 pub mod accounts;
+pub mod avatar_media;
 pub mod cache;
 pub mod devices;
 pub mod health;
@@ -15,6 +16,7 @@ pub mod repo;
 pub mod trust;
 
 pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError};
+pub use avatar_media::AvatarMediaRepo;
 pub use cache::{Cache, CacheError};
 pub use devices::{DeviceRepo, RegisterOutcome};
 pub use health::{DatabaseProbe, ProbeError};

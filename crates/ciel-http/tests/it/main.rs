@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod avatars;
 mod edge;
 mod edge_hardening;
 mod gate;

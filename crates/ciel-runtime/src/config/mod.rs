@@ -133,7 +133,7 @@ pub struct AuthConfig {
     /// Shared secret for `x-admin-token` (at least [`MIN_ADMIN_TOKEN_CHARS`] characters); `None`
     /// when unset or empty (admin routes answer 403).
     pub admin_token: Option<SecretString>,
-    /// Argon2 computations allowed at once (`PASSWORD_HASH_CONCURRENCY`, default cores − 1).
+    /// Argon2 computations allowed at once (`PASSWORD_HASH_CONCURRENCY`, default the cores).
     pub hash_concurrency: usize,
     /// Callers allowed to wait for a hashing slot before 503 (`PASSWORD_HASH_QUEUE`).
     pub hash_queue: usize,
@@ -224,10 +224,11 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// One less than the available cores, at least one: hashing never takes every core.
+/// One hashing thread per available core: they run at a lower scheduling priority than the
+/// request threads, so hashing takes only the CPU the rest leaves idle.
 fn default_hash_concurrency() -> usize {
     std::thread::available_parallelism()
-        .map(|n| n.get().saturating_sub(1))
+        .map(|n| n.get())
         .unwrap_or(1)
         .max(1)
 }

@@ -7,8 +7,9 @@ use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
+use ciel_domain::invites::InviteProblem;
 use ciel_domain::ports::{
-    AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError,
+    AccountRepo, InviteRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, SignUpError,
 };
 use ciel_domain::users::{NewAccount, User};
 use std::sync::Arc;
@@ -56,6 +57,7 @@ pub struct AuthService {
     tokens: Arc<TokenService>,
     passwords: PasswordPool,
     gate: UserGate,
+    invites: Option<Arc<dyn InviteRepo>>,
 }
 
 impl From<PoolError> for AppError {
@@ -88,7 +90,28 @@ impl AuthService {
             tokens,
             passwords,
             gate: UserGate::disabled(),
+            invites: None,
         }
+    }
+
+    /// Reads the invite code from `invites` before spending a hash on a sign-up: a sign-up
+    /// that cannot consume its code is refused for the price of one read. (The code is still
+    /// checked and consumed under a row lock when the account is created.)
+    pub fn with_invites(mut self, invites: Arc<dyn InviteRepo>) -> Self {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// The cheap pre-check of [`with_invites`](Self::with_invites).
+    async fn check_invite(&self, code: &str) -> Result<(), AppError> {
+        let Some(invites) = &self.invites else {
+            return Ok(());
+        };
+        let invite = invites.find(code).await.map_err(AppError::internal)?;
+        invite
+            .ok_or(InviteProblem::Unknown)
+            .and_then(|i| i.check_consumable(Utc::now()))
+            .map_err(|problem| AppError::Invalid(problem.to_string()))
     }
 
     /// Answers "is this user active?" from `gate` while fresh (see [`UserGate`]).
@@ -117,19 +140,21 @@ impl AuthService {
             .filter(|c| !c.is_empty())
             .ok_or_else(|| AppError::Invalid("invite_code is required".into()))?
             .to_owned();
-        // A processed-media avatar must belong to the caller; a new account owns none yet.
-        if let Some(key) = &req.avatar_key
-            && Uuid::parse_str(key).is_ok()
-        {
-            return Err(AppError::Invalid("invalid avatar".into()));
+        // An avatar must be the caller's own media or under the caller's own storage prefix;
+        // an account being created owns neither yet, so only "no avatar" is accepted.
+        if req.avatar_key.as_deref().is_some_and(|k| !k.is_empty()) {
+            return Err(AppError::Invalid(
+                ciel_domain::avatars::INVALID_AVATAR.into(),
+            ));
         }
+        self.check_invite(&invite_code).await?;
         let password_hash = self.passwords.hash(req.password).await?;
         let account = NewAccount {
             handle,
             email,
             display_name,
             bio,
-            avatar_key: req.avatar_key.filter(|k| !k.is_empty()),
+            avatar_key: None,
             password_hash,
         };
         self.accounts
@@ -154,6 +179,8 @@ impl AuthService {
                 "password must be at most 128 characters".into(),
             ));
         }
+        // A place in the hashing queue first: a login the pool would refuse costs no query.
+        let place = self.passwords.reserve()?;
         let creds = self
             .accounts
             .credentials(email.trim())
@@ -161,7 +188,7 @@ impl AuthService {
             .map_err(AppError::internal)?;
         // Unknown accounts verify against a dummy hash: same time, same answer.
         let hash = creds.as_ref().map(|c| c.password_hash.clone());
-        let verified = self.passwords.verify(password.to_owned(), hash).await?;
+        let verified = place.verify(password.to_owned(), hash).await?;
         let creds = match creds {
             Some(c) if verified && !c.deleted => c,
             _ => return Err(AppError::Unauthenticated(INVALID_CREDENTIALS.into())),
@@ -271,3 +298,6 @@ impl AuthService {
         }
     }
 }
+
+#[cfg(test)]
+mod cheap_refusals;
