@@ -9,10 +9,12 @@
 pub mod app;
 pub mod conformance;
 pub mod db;
+pub mod dedicated_redis;
 pub mod env;
 pub mod process;
 pub mod services;
 
 pub use app::{TEST_PASSWORD, TestApp, TestAppBuilder, TestUser, app_env};
 pub use db::TestDb;
+pub use dedicated_redis::DedicatedRedis;
 pub use env::{redis_url, service_var, unique_name};

@@ -11,6 +11,7 @@ mod invites;
 mod metrics;
 mod moderation;
 mod ratelimit;
+mod shared_limits;
 mod signup;
 mod users;
 
