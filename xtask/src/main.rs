@@ -27,8 +27,10 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
-  bench login [--seconds N]
-                           login throughput vs raw Argon2, reads under a login flood
+  bench login|ratelimit|profile [--seconds N]
+                           login: logins/s at 16 and 32 connections, reads beside them, RSS;
+                           ratelimit: req/s limits on vs off, decision latency p99;
+                           profile: statements and Postgres time per request (pg_stat_statements)
 ";
 
 /// The workspace root.

@@ -3,6 +3,8 @@
 
 mod harness;
 mod login;
+mod profile;
+mod ratelimit;
 
 use anyhow::{Result, bail};
 
@@ -10,6 +12,8 @@ use anyhow::{Result, bail};
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("login") => login::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login [--seconds N]"),
+        Some("ratelimit") => ratelimit::run(&args[1..]),
+        Some("profile") => profile::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login|ratelimit|profile [--seconds N]"),
     }
 }

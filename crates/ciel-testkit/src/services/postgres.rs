@@ -112,9 +112,12 @@ impl Postgres {
 
         let port = self.port;
         // pg_ctl hands -o to /bin/sh, hence the quoting of the socket path.
+        // pg_stat_statements is loaded (not enabled in any database until `CREATE EXTENSION`)
+        // so that benches can read statements and Postgres time per request.
         let opts = format!(
             "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 \
+             -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on",
             sh_quote(path_str(&self.socket_dir)?)
         );
         let mut pg_ctl = self.pg_cmd(ctx, "pg_ctl");
