@@ -16,7 +16,7 @@ pub struct DedicatedRedis {
 
 impl DedicatedRedis {
     /// Starts one on a free loopback port (panics with what to install when it cannot).
-    pub fn start() -> Self {
+    pub async fn start() -> Self {
         let bin = crate::services::redis_server_binary().unwrap_or_else(|| {
             panic!("redis-server not found: `apt-get install redis-server` (or run as root once)")
         });
@@ -29,7 +29,7 @@ impl DedicatedRedis {
             bin,
             child: None,
         };
-        redis.resume();
+        redis.resume().await;
         redis
     }
 
@@ -48,7 +48,7 @@ impl DedicatedRedis {
     }
 
     /// Starts the server again on the same port (empty) and waits until it answers PING.
-    pub fn resume(&mut self) {
+    pub async fn resume(&mut self) {
         assert!(self.child.is_none(), "already running");
         let child = Command::new(&self.bin)
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
@@ -65,7 +65,7 @@ impl DedicatedRedis {
                 "redis-server on {} did not answer within 15 s",
                 self.port
             );
-            std::thread::sleep(Duration::from_millis(10));
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 }

@@ -61,7 +61,7 @@ async fn one_combined_budget(a: &TestApp, b: &TestApp) {
 
 #[tokio::test]
 async fn two_instances_share_one_limit_fall_back_alone_and_share_again() {
-    let mut redis = DedicatedRedis::start();
+    let mut redis = DedicatedRedis::start().await;
     let a = TestApp::builder()
         .env("RATE_LIMIT_ENABLED", "true")
         .env("REDIS_URL", &redis.url())
@@ -89,7 +89,7 @@ async fn two_instances_share_one_limit_fall_back_alone_and_share_again() {
     assert!(fallback_decisions(&a).await >= 11);
 
     // Redis comes back (empty): both decide there again, against one budget.
-    redis.resume();
+    redis.resume().await;
     back_on_redis(&a).await;
     back_on_redis(&b).await;
     one_combined_budget(&a, &b).await;
