@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "BenchPassw0rd";
 /// The API's default `PASSWORD_HASH_QUEUE`.
-const HASH_QUEUE: u32 = 16;
+const HASH_QUEUE: u32 = 32;
 
 fn raw_verify_rate(threads: usize, seconds: u64) -> Result<f64> {
     let hash = ciel_app::password::hash_password(PASSWORD)?;

@@ -335,7 +335,7 @@ impl Config {
                 1,
                 1024,
             ),
-            hash_queue: r.number("PASSWORD_HASH_QUEUE", 16, 0, 100_000),
+            hash_queue: r.number("PASSWORD_HASH_QUEUE", 32, 0, 100_000),
             gate_ttl: Duration::from_millis(r.number("AUTH_CACHE_TTL_MS", 5_000, 0, 60_000)),
             gate_max_users: r.number("AUTH_CACHE_MAX_USERS", 100_000, 1, 100_000_000),
         };

@@ -58,7 +58,7 @@ fn defaults_follow_the_contract() {
     assert_eq!(c.served_by, "rust");
     assert_eq!(c.amqp.media_queue, "ciel.media");
     assert!(c.auth.hash_concurrency >= 1);
-    assert_eq!(c.auth.hash_queue, 16);
+    assert_eq!(c.auth.hash_queue, 32);
     assert!(c.rate_limits_enabled);
     assert_eq!(c.redis_key_prefix, "");
     assert!(!c.database.migrate_on_start);
