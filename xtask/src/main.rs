@@ -27,9 +27,11 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
-  bench login [--seconds N]
-                           login throughput vs raw Argon2, reads under a login flood
-  bench feed [--seconds N] home feed first page: hits and misses at 10^5 and 10^6 posts
+  bench login|feed|ratelimit|profile [--seconds N]
+                           login: logins/s at 16 and 32 connections, reads beside them, RSS;
+                           feed: home feed first page, hits and misses at 10^5 and 10^6 posts;
+                           ratelimit: req/s limits on vs off, decision latency p99;
+                           profile: statements and Postgres time per request (pg_stat_statements)
 ";
 
 /// The workspace root.

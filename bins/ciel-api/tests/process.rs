@@ -95,3 +95,20 @@ async fn migrate_on_start_brings_an_empty_database_to_ready() {
     let (status, stderr) = wait_exit(child, Duration::from_secs(15)).await;
     assert!(status.success(), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_short_admin_token_is_refused_at_start() {
+    let db = TestDb::migrated().await;
+    let mut env = app_env(&db);
+    env.insert("ADMIN_TOKEN".into(), "too-short-admin-secret".into());
+    let (status, stderr) = wait_exit(spawn_binary(BIN, &env), Duration::from_secs(15)).await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ADMIN_TOKEN: must be at least 32 characters, got 22"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("too-short-admin-secret"),
+        "the secret never reaches the output"
+    );
+}

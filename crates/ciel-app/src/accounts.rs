@@ -2,14 +2,15 @@
 
 use crate::avatars::AvatarUrls;
 use crate::error::AppError;
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName};
-use ciel_domain::ports::{AccountRepo, TrustRepo};
+use ciel_domain::avatars::{AvatarRef, INVALID_AVATAR, parse_avatar};
+use ciel_domain::ports::{AccountRepo, AvatarMediaRepo, TrustRepo};
 use ciel_domain::trust::TrustRecord;
 use ciel_domain::users::{ProfilePatch, User, UserCounts};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// A profile update as sent (absent or null fields stay unchanged).
 #[derive(Clone, Debug, Default)]
@@ -28,6 +29,8 @@ pub struct AccountService {
     accounts: Arc<dyn AccountRepo>,
     trust: Arc<dyn TrustRepo>,
     avatars: AvatarUrls,
+    gate: UserGate,
+    avatar_media: Option<Arc<dyn AvatarMediaRepo>>,
 }
 
 fn user_not_found() -> AppError {
@@ -45,7 +48,38 @@ impl AccountService {
             accounts,
             trust,
             avatars,
+            gate: UserGate::disabled(),
+            avatar_media: None,
         }
+    }
+
+    /// Accepts processed media the caller owns as avatars (without it, no media id is valid).
+    pub fn with_avatar_media(mut self, repo: Arc<dyn AvatarMediaRepo>) -> Self {
+        self.avatar_media = Some(repo);
+        self
+    }
+
+    /// The storage key to store for `raw` set by `caller`: their own processed media (its
+    /// medium derivative, which `avatar_url` then serves) or a key under their own prefix.
+    async fn avatar_key(&self, caller: UserId, raw: String) -> Result<String, AppError> {
+        let invalid = || AppError::Invalid(INVALID_AVATAR.into());
+        match parse_avatar(&raw, caller).map_err(|_| invalid())? {
+            AvatarRef::Clear => Ok(String::new()),
+            AvatarRef::Key(key) => Ok(key),
+            AvatarRef::Media(id) => {
+                let repo = self.avatar_media.as_ref().ok_or_else(invalid)?;
+                repo.owned_medium_key(caller, id)
+                    .await
+                    .map_err(AppError::internal)?
+                    .ok_or_else(invalid)
+            }
+        }
+    }
+
+    /// Forgets deleted users in `gate` at once.
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// The user's avatar URL (presigned GET, 4 h), if they have an avatar.
@@ -93,12 +127,8 @@ impl AccountService {
                 .transpose()
                 .map_err(invalid)?,
             avatar_key: match update.avatar_key {
-                // A processed-media avatar must be a completed Media of the caller; no media
-                // can complete before the media pipeline exists, so none is valid yet.
-                Some(key) if Uuid::parse_str(&key).is_ok() => {
-                    return Err(AppError::Invalid("invalid avatar".into()));
-                }
-                other => other,
+                Some(raw) => Some(self.avatar_key(caller, raw).await?),
+                None => None,
             },
         };
         let before = self.me(caller).await?;
@@ -122,6 +152,7 @@ impl AccountService {
             .await
             .map_err(AppError::internal)?
         {
+            self.gate.forget(user);
             Ok(())
         } else {
             Err(user_not_found())

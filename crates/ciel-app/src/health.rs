@@ -1,12 +1,22 @@
 //! Liveness and readiness: is the database up, is the cache up, is the schema current?
+//!
+//! Answers are reused for a short while (1 s by default) and one caller at a time refreshes
+//! them, so however often the probes are called, Postgres and Redis see at most one check per
+//! interval from this instance.
 
 use ciel_domain::ports::{Cache, DatabaseProbe};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::time::timeout;
+use tokio::sync::Mutex;
+use tokio::time::{Instant, timeout};
 
 /// How long a health probe may take before it counts as failed.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a probe's answer is reused by default.
+pub const DEFAULT_PROBE_REUSE: Duration = Duration::from_secs(1);
+
+/// One reusable answer and when it was made.
+type Memo<T> = Arc<Mutex<Option<(Instant, T)>>>;
 
 /// The outcome of `GET /health`: the process answers either way; `degraded` tells that a
 /// dependency did not.
@@ -38,16 +48,54 @@ pub enum Readiness {
 pub struct HealthService {
     db: Arc<dyn DatabaseProbe>,
     cache: Option<Arc<dyn Cache>>,
+    reuse: Duration,
+    last_health: Memo<HealthReport>,
+    last_readiness: Memo<Readiness>,
+}
+
+/// The memo's answer if younger than `reuse`, else a fresh one from `probe` (one caller at a
+/// time probes; the others wait for its answer).
+async fn memoized<T: Clone, F: Future<Output = T>>(
+    memo: &Memo<T>,
+    reuse: Duration,
+    probe: impl FnOnce() -> F,
+) -> T {
+    let mut slot = memo.lock().await;
+    if let Some((at, answer)) = slot.as_ref()
+        && at.elapsed() < reuse
+    {
+        return answer.clone();
+    }
+    let answer = probe().await;
+    *slot = Some((Instant::now(), answer.clone()));
+    answer
 }
 
 impl HealthService {
-    /// A service that probes `db`, and `cache` when there is one.
+    /// A service that probes `db`, and `cache` when there is one, reusing answers for
+    /// [`DEFAULT_PROBE_REUSE`].
     pub fn new(db: Arc<dyn DatabaseProbe>, cache: Option<Arc<dyn Cache>>) -> Self {
-        Self { db, cache }
+        Self {
+            db,
+            cache,
+            reuse: DEFAULT_PROBE_REUSE,
+            last_health: Memo::default(),
+            last_readiness: Memo::default(),
+        }
     }
 
-    /// Pings the database and the cache concurrently.
+    /// Reuses each answer for `reuse` (zero: probe on every call).
+    pub fn with_reuse(mut self, reuse: Duration) -> Self {
+        self.reuse = reuse;
+        self
+    }
+
+    /// Pings the database and the cache concurrently (or reuses a recent answer).
     pub async fn health(&self) -> HealthReport {
+        memoized(&self.last_health, self.reuse, || self.probe_health()).await
+    }
+
+    async fn probe_health(&self) -> HealthReport {
         let db = async { matches!(timeout(PROBE_TIMEOUT, self.db.ping()).await, Ok(Ok(()))) };
         let cache = async {
             match &self.cache {
@@ -70,8 +118,13 @@ impl HealthService {
     }
 
     /// Ready when the database answers and its newest applied migration is the one this build
-    /// embeds (instances of another version must not take traffic on this schema).
+    /// embeds (instances of another version must not take traffic on this schema). A recent
+    /// answer is reused.
     pub async fn readiness(&self) -> Readiness {
+        memoized(&self.last_readiness, self.reuse, || self.probe_readiness()).await
+    }
+
+    async fn probe_readiness(&self) -> Readiness {
         let expected = self.db.expected_schema_version();
         match timeout(PROBE_TIMEOUT, self.db.applied_schema_version()).await {
             Err(_) => Readiness::NotReady {
@@ -105,11 +158,13 @@ mod tests {
     struct FakeDb {
         up: bool,
         applied: Option<&'static str>,
+        pings: std::sync::atomic::AtomicUsize,
     }
 
     #[async_trait]
     impl DatabaseProbe for FakeDb {
         async fn ping(&self) -> Result<(), ProbeError> {
+            self.pings.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             if self.up {
                 Ok(())
             } else {
@@ -152,9 +207,40 @@ mod tests {
 
     fn service(db_up: bool, applied: Option<&'static str>, cache_up: bool) -> HealthService {
         HealthService::new(
-            Arc::new(FakeDb { up: db_up, applied }),
+            Arc::new(FakeDb {
+                up: db_up,
+                applied,
+                pings: Default::default(),
+            }),
             Some(Arc::new(FakeCache(cache_up))),
         )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_are_reused_for_the_interval_then_refreshed() {
+        let db = Arc::new(FakeDb {
+            up: true,
+            applied: Some("2"),
+            pings: Default::default(),
+        });
+        let pings = || db.pings.load(std::sync::atomic::Ordering::SeqCst);
+        let service = HealthService::new(db.clone(), None);
+        for _ in 0..50 {
+            assert_eq!(service.health().await, HealthReport::Ok);
+        }
+        assert_eq!(pings(), 1, "one ping for fifty calls within a second");
+        for _ in 0..5 {
+            assert!(matches!(service.readiness().await, Readiness::Ready { .. }));
+        }
+        assert_eq!(pings(), 2, "readiness has its own answer, also reused");
+        tokio::time::advance(DEFAULT_PROBE_REUSE).await;
+        service.health().await;
+        service.readiness().await;
+        assert_eq!(pings(), 4, "both refreshed after the interval");
+        let every_call = HealthService::new(db.clone(), None).with_reuse(Duration::ZERO);
+        every_call.health().await;
+        every_call.health().await;
+        assert_eq!(pings(), 6);
     }
 
     #[tokio::test]

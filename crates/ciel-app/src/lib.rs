@@ -28,6 +28,7 @@ pub mod stories;
 pub mod tokens;
 pub mod trust;
 pub mod tx;
+pub mod user_gate;
 
 pub use accounts::{AccountService, ProfileUpdate};
 pub use auth::{AuthService, SignUpRequest, TokenPair};
@@ -47,3 +48,4 @@ pub use ratelimits::{RateLimitService, RateLimitsView};
 pub use search::{SearchService, UserHit};
 pub use social::SocialService;
 pub use stories::{StoryService, StoryView, ViewerView};
+pub use user_gate::UserGate;

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::trust;
 use crate::tx::transact;
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::moderation::{
     AuditTarget, ModerationAction, NewModerationAction, PostFlag, UserFlag,
@@ -28,12 +29,24 @@ fn reason(raw: Option<&str>) -> Option<String> {
 pub struct ModerationService {
     repo: Arc<dyn ModerationRepo>,
     uow: Arc<dyn UnitOfWork>,
+    gate: UserGate,
 }
 
 impl ModerationService {
     /// A service reading the audit log through `repo` and writing in transactions of `uow`.
     pub fn new(repo: Arc<dyn ModerationRepo>, uow: Arc<dyn UnitOfWork>) -> Self {
-        Self { repo, uow }
+        Self {
+            repo,
+            uow,
+            gate: UserGate::disabled(),
+        }
+    }
+
+    /// Forgets affected users in `gate` at once: a flag or a takedown may strike, ban or demote
+    /// the target (or the content's owner), which every later request must see.
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// `POST /moderation/users/:id/flag`.
@@ -84,6 +97,7 @@ impl ModerationService {
             })
         })
         .await
+        .inspect(|_| self.gate.forget(target))
     }
 
     /// `POST /moderation/posts/:id/flag`.
@@ -131,10 +145,14 @@ impl ModerationService {
                 })
                 .await?;
                 trust::apply(tx, owner, TrustEvent::FlagReceived, now).await?;
-                Ok(flag)
+                Ok((flag, owner))
             })
         })
         .await
+        .map(|(flag, owner)| {
+            self.gate.forget(owner);
+            flag
+        })
     }
 
     /// `POST /moderation/posts/:id/takedown` (admin; `actor` is the optional bearer user).
@@ -172,10 +190,11 @@ impl ModerationService {
                 })
                 .await?;
                 trust::apply(tx, owner, TrustEvent::ContentRemoved, now).await?;
-                Ok(())
+                Ok(owner)
             })
         })
         .await
+        .map(|owner| self.gate.forget(owner))
     }
 
     /// `POST /moderation/comments/:id/takedown` (admin).
@@ -214,10 +233,11 @@ impl ModerationService {
                 })
                 .await?;
                 trust::apply(tx, author, TrustEvent::ContentRemoved, now).await?;
-                Ok(())
+                Ok(author)
             })
         })
         .await
+        .map(|author| self.gate.forget(author))
     }
 
     /// `GET /moderation/audit`: one page of the audit log, newest first.

@@ -2,9 +2,11 @@
 //! The HTTP edge asks before the handler runs, so requests that fail validation still count.
 
 use crate::error::AppError;
+use crate::user_gate::UserGate;
 use ciel_domain::UserId;
 use ciel_domain::ports::{Decision, Limit, RateLimiter, TrustRepo};
-use ciel_domain::ratelimit::{ActionClass, IpAction, ip_limit, user_limits};
+use ciel_domain::ratelimit::ip::DEFAULT_IPV6_PREFIX;
+use ciel_domain::ratelimit::{ActionClass, IpAction, LimitOverrides, ip_bucket};
 use ciel_domain::trust::TrustLevel;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -34,6 +36,9 @@ pub struct RateLimitService {
     limiter: Arc<dyn RateLimiter>,
     trust: Arc<dyn TrustRepo>,
     signups_per_day: u32,
+    ipv6_prefix: u8,
+    overrides: Arc<LimitOverrides>,
+    gate: UserGate,
 }
 
 fn limits(table: &[(ciel_domain::ratelimit::Window, u32)]) -> Vec<Limit> {
@@ -58,17 +63,49 @@ impl RateLimitService {
             limiter,
             trust,
             signups_per_day,
+            ipv6_prefix: DEFAULT_IPV6_PREFIX,
+            overrides: Arc::new(LimitOverrides::default()),
+            gate: UserGate::disabled(),
         }
     }
 
+    /// Reads trust levels through `gate` while fresh (see [`UserGate`]).
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    /// Keys IPv6 clients by their first `prefix` bits (`RATE_LIMIT_IPV6_PREFIX`, default 64).
+    pub fn with_ipv6_prefix(mut self, prefix: u8) -> Self {
+        self.ipv6_prefix = prefix;
+        self
+    }
+
+    /// Applies operator overrides of the §4 tables (`RATE_LIMIT_OVERRIDES`).
+    pub fn with_overrides(mut self, overrides: LimitOverrides) -> Self {
+        self.overrides = Arc::new(overrides);
+        self
+    }
+
+    /// The bucket an address is counted in (IPv6 by prefix).
+    pub fn ip_key(&self, ip: IpAddr) -> IpAddr {
+        ip_bucket(ip, self.ipv6_prefix)
+    }
+
     async fn level(&self, user: UserId) -> Result<TrustLevel, AppError> {
-        Ok(self
+        if let Some(level) = self.gate.level(user) {
+            return Ok(level);
+        }
+        let epoch = self.gate.epoch();
+        let level = self
             .trust
             .get(user)
             .await
             .map_err(AppError::internal)?
             .map(|r| r.level)
-            .unwrap_or(TrustLevel::New))
+            .unwrap_or(TrustLevel::New);
+        self.gate.store_level(user, epoch, level);
+        Ok(level)
     }
 
     /// Counts one `class` request of `user` against their level's limits.
@@ -77,15 +114,26 @@ impl RateLimitService {
         let key = format!("ratelimit:{user}:{}", class.name());
         Ok(self
             .limiter
-            .check(&key, &limits(&user_limits(class, level)))
+            .check(&key, &limits(&self.overrides.user_limits(class, level)))
             .await)
     }
 
-    /// Counts one `action` request from `ip`.
+    /// Counts one `action` request from `ip` (IPv6 counted per prefix).
     pub async fn check_ip(&self, ip: IpAddr, action: IpAction) -> Decision {
-        let key = format!("ratelimit:ip:{ip}:{}", action.name());
-        let limit = ip_limit(action, self.signups_per_day);
-        self.limiter.check(&key, &limits(&[limit])).await
+        let (key, limit) = self.ip_limit(ip, action);
+        self.limiter.check(&key, &limit).await
+    }
+
+    /// Whether one more `action` request from `ip` would be allowed, without counting it.
+    pub async fn peek_ip(&self, ip: IpAddr, action: IpAction) -> Decision {
+        let (key, limit) = self.ip_limit(ip, action);
+        self.limiter.peek(&key, &limit).await
+    }
+
+    fn ip_limit(&self, ip: IpAddr, action: IpAction) -> (String, Vec<Limit>) {
+        let key = format!("ratelimit:ip:{}:{}", self.ip_key(ip), action.name());
+        let limit = self.overrides.ip_limit(action, self.signups_per_day);
+        (key, limits(&[limit]))
     }
 
     /// The caller's limits and what is left of each hourly window, without counting.
@@ -93,7 +141,7 @@ impl RateLimitService {
         let level = self.level(user).await?;
         let mut classes = Vec::new();
         for class in SHOWN {
-            let table = user_limits(class, level);
+            let table = self.overrides.user_limits(class, level);
             let hourly: Vec<_> = table
                 .iter()
                 .filter(|(w, _)| *w == ciel_domain::ratelimit::Window::Hour)

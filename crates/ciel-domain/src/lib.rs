@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod avatars;
 pub mod devices;
 pub mod graph;
 pub mod ids;

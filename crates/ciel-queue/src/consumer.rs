@@ -64,12 +64,14 @@ impl ConsumerConfig {
 }
 
 type Observer = Box<dyn Fn(&Processed) + Send + Sync>;
+type BrokerErrorObserver = Box<dyn Fn(&str) + Send + Sync>;
 
 /// Consumes media jobs from RabbitMQ (see the module doc).
 pub struct MediaConsumer<H> {
     config: ConsumerConfig,
     handler: H,
     observer: Observer,
+    on_broker_error: BrokerErrorObserver,
 }
 
 impl<H> std::fmt::Debug for MediaConsumer<H> {
@@ -125,7 +127,16 @@ where
             config,
             handler,
             observer: Box::new(|_| {}),
+            on_broker_error: Box::new(|_| {}),
         }
+    }
+
+    /// Calls `observer` with the error each time a session with the broker fails (before the
+    /// reconnect delay), e.g. to count outages or to wait for one in a test.
+    #[must_use]
+    pub fn on_broker_error(mut self, observer: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_broker_error = Box::new(observer);
+        self
     }
 
     /// Calls `observer` after every message is settled (e.g. to count `media_jobs_total` by
@@ -147,6 +158,7 @@ where
                 SessionEnd::Broker(error) => {
                     summary.broker_errors += 1;
                     tracing::warn!(queue, %error, "media consumer lost the broker; reconnecting");
+                    (self.on_broker_error)(&error);
                     tokio::select! {
                         biased;
                         () = shutdown.wait() => break,

@@ -10,7 +10,7 @@ use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, CoreDeps, DeviceService, FeedService, HealthService,
     InviteService, MediaUrls, ModerationService, NotificationService, PostService,
-    RateLimitService, SearchService, SocialService, StoryService, SystemClock,
+    RateLimitService, SearchService, SocialService, StoryService, SystemClock, UserGate,
 };
 use ciel_cache::RedisCache;
 use ciel_domain::ports::{Cache, RateLimiter, UnitOfWork};
@@ -20,7 +20,8 @@ use ciel_http::{
 use ciel_media::{S3Settings, S3Store};
 use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
-    PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
+    PgAccountRepo, PgAvatarMediaRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo,
+    PgRefreshTokenRepo, PgTrustRepo,
 };
 use ciel_storage::{PgPool, PgProbe, PgUnitOfWork, PoolSettings, connect_pool};
 use prometheus::Registry;
@@ -129,14 +130,18 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
         RedisCache::connect_lazy(url, prefix).map_err(|e| WiringError::Adapter(e.to_string()))?;
     let redis_limiter = RedisLimiter::connect_lazy(url, prefix)
         .map_err(|e| WiringError::Adapter(format!("rate limiter: {e}")))?;
-    let limiter = FallbackLimiter::new(redis_limiter, MemoryLimiter::new());
+    let limiter = FallbackLimiter::new(
+        redis_limiter,
+        MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys),
+    );
     build_parts(config, pool, Some(Arc::new(cache)), Arc::new(limiter))
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
 pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
-    build_parts(config, pool, None, Arc::new(MemoryLimiter::new()))
+    let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
+    build_parts(config, pool, None, Arc::new(limiter))
 }
 
 fn build_parts(
@@ -161,6 +166,7 @@ fn build_parts(
     let accounts_repo = Arc::new(PgAccountRepo::new(pool.clone()));
     let trust_repo = Arc::new(PgTrustRepo::new(pool.clone()));
     let tokens = Arc::new(token_service(config));
+    let gate = UserGate::new(config.auth.gate_ttl, config.auth.gate_max_users);
     let passwords = PasswordPool::new(
         config.auth.hash_concurrency,
         config.auth.hash_queue,
@@ -193,17 +199,25 @@ fn build_parts(
         moderation: ModerationService::new(
             Arc::new(PgModerationRepo::new(pool.clone())),
             uow.clone(),
-        ),
+        )
+        .with_gate(gate.clone()),
         auth: AuthService::new(
             accounts_repo.clone(),
             Arc::new(PgRefreshTokenRepo::new(pool.clone())),
             tokens,
             passwords,
             uow.clone(),
-        ),
-        accounts: AccountService::new(accounts_repo, trust_repo.clone(), avatars),
+        )
+        .with_gate(gate.clone())
+        .with_invites(Arc::new(PgInviteRepo::new(pool.clone()))),
+        accounts: AccountService::new(accounts_repo, trust_repo.clone(), avatars)
+            .with_gate(gate.clone())
+            .with_avatar_media(Arc::new(PgAvatarMediaRepo::new(pool.clone()))),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone())), uow),
-        ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit),
+        ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit)
+            .with_ipv6_prefix(config.rate_limit_ipv6_prefix)
+            .with_overrides(config.rate_limit_overrides.clone())
+            .with_gate(gate),
         social: SocialService::new(core.clone()),
         posts: PostService::new(core.clone()),
         stories: StoryService::new(core.clone()),

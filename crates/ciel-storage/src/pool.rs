@@ -61,6 +61,10 @@ impl PoolStats {
 
 /// Builds the pool without connecting: connections are made lazily (and `statement_timeout`
 /// is set on each), so a database that is briefly down at start does not abort the process.
+///
+/// Connections are not tested when lent (no extra statement per checkout): a connection whose
+/// socket closed or whose transaction state broke is dropped when returned (diesel-async's
+/// `has_broken`), and a query on a dead connection fails like any other database error.
 pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPool, StorageError> {
     let statement_timeout_ms = settings.statement_timeout.as_millis();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
@@ -82,5 +86,6 @@ pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPoo
         .connection_timeout(settings.connect_timeout)
         .idle_timeout(Some(settings.idle_timeout))
         .max_lifetime(Some(settings.max_lifetime))
+        .test_on_check_out(false)
         .build_unchecked(manager))
 }

@@ -4,7 +4,8 @@ use crate::migrations::expected_schema_version;
 use crate::pool::PgPool;
 use async_trait::async_trait;
 use ciel_domain::ports::{DatabaseProbe, ProbeError};
-use diesel::sql_types::{Nullable, Text};
+use diesel::IntoSql;
+use diesel::sql_types::{Integer, Nullable, Text};
 use diesel_async::RunQueryDsl;
 
 /// Pings Postgres and reads the applied schema version through the pool.
@@ -34,8 +35,9 @@ impl DatabaseProbe for PgProbe {
             .get()
             .await
             .map_err(|e| ProbeError(e.to_string()))?;
-        diesel::sql_query("SELECT 1")
-            .execute(&mut conn)
+        // A DSL query: prepared once per connection and reused (`sql_query` is re-parsed).
+        diesel::select(1i32.into_sql::<Integer>())
+            .get_result::<i32>(&mut conn)
             .await
             .map_err(|e| ProbeError(e.to_string()))?;
         Ok(())

@@ -37,7 +37,10 @@ pub fn app_env(db: &TestDb) -> HashMap<String, String> {
         ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f".to_owned()),
         ("PASETO_ACCESS_KEY", random_key()),
         ("PASETO_REFRESH_KEY", random_key()),
-        ("ADMIN_TOKEN", unique_name("admin")),
+        (
+            "ADMIN_TOKEN",
+            format!("admin-{}", uuid::Uuid::new_v4().simple()),
+        ),
         ("RUST_LOG", "warn".to_owned()),
         // Tests share one Redis: keys are unique per app. Rate limits are off unless a test
         // turns them on (most tests make more sign-ups and logins than one IP may).
@@ -61,6 +64,25 @@ impl TestAppBuilder {
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.overrides.insert(key.to_owned(), value.to_owned());
         self
+    }
+
+    /// A second instance beside `app`: the same database, token keys, admin token, Redis and
+    /// Redis key prefix (as two replicas behind one load balancer share them).
+    pub fn beside(app: &TestApp) -> Self {
+        let mut builder = Self::default();
+        for key in [
+            "DATABASE_URL",
+            "PASETO_ACCESS_KEY",
+            "PASETO_REFRESH_KEY",
+            "ADMIN_TOKEN",
+            "REDIS_URL",
+            "REDIS_KEY_PREFIX",
+        ] {
+            if let Some(value) = app.env.get(key) {
+                builder = builder.env(key, value);
+            }
+        }
+        builder
     }
 
     /// Leaves a variable unset (e.g. `ADMIN_TOKEN`).

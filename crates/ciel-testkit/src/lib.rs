@@ -9,6 +9,7 @@
 pub mod app;
 pub mod conformance;
 pub mod db;
+pub mod dedicated_redis;
 pub mod env;
 pub mod fixtures;
 pub mod process;
@@ -16,6 +17,7 @@ pub mod query;
 pub mod services;
 pub mod sql;
 
-pub use app::{TEST_PASSWORD, TestApp, TestUser, app_env};
+pub use app::{TEST_PASSWORD, TestApp, TestAppBuilder, TestUser, app_env};
 pub use db::TestDb;
+pub use dedicated_redis::DedicatedRedis;
 pub use env::{redis_url, service_var, unique_name};

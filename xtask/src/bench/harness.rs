@@ -205,3 +205,87 @@ pub fn script(name: &str, body: &str) -> Result<PathBuf> {
     std::fs::write(&path, body)?;
     Ok(path)
 }
+
+/// The environment every bench's API runs with (fixed keys and admin token, closed S3 and AMQP
+/// ports: the measured routes touch neither), on top of the services' own variables.
+pub fn api_env(services: &BenchServices, overrides: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = services.env.vars.clone();
+    for (k, v) in [
+        ("APP_MODE", "api"),
+        ("S3_ENDPOINT", "http://127.0.0.1:9"),
+        ("S3_BUCKET", "bench"),
+        ("S3_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "bench"),
+        ("AWS_SECRET_ACCESS_KEY", "bench-secret"),
+        ("AMQP_URL", "amqp://guest:guest@127.0.0.1:9/%2f"),
+        (
+            "PASETO_ACCESS_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ),
+        (
+            "PASETO_REFRESH_KEY",
+            "HxwdHhsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=",
+        ),
+        ("ADMIN_TOKEN", BENCH_ADMIN_TOKEN),
+        ("RUST_LOG", "error"),
+    ]
+    .into_iter()
+    .chain(overrides.iter().copied())
+    {
+        env.insert(k.into(), v.into());
+    }
+    env
+}
+
+/// The admin token bench APIs run with.
+pub const BENCH_ADMIN_TOKEN: &str = "bench-admin-token-0123456789abcdef";
+
+/// `curl -s ARGS…`, returning the body.
+pub fn curl(args: &[&str]) -> Result<String> {
+    let out = Command::new("curl").args(["-s"]).args(args).output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Signs `handle` up on `api` with an admin invite and logs in: `(user id, access token)`.
+pub fn user(api: &Api, handle: &str, password: &str) -> Result<(String, String)> {
+    let invite: serde_json::Value = serde_json::from_str(&curl(&[
+        "-X",
+        "POST",
+        "-H",
+        &format!("x-admin-token: {BENCH_ADMIN_TOKEN}"),
+        &format!("{}/v1/admin/invites", api.base),
+    ])?)?;
+    let code = invite["code"].as_str().context("admin invite")?;
+    let signup = serde_json::json!({
+        "handle": handle, "email": format!("{handle}@example.com"), "display_name": handle,
+        "password": password, "invite_code": code,
+    });
+    let created: serde_json::Value = serde_json::from_str(&curl(&[
+        "-X",
+        "POST",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &signup.to_string(),
+        &format!("{}/v1/users", api.base),
+    ])?)?;
+    let id = created["id"]
+        .as_str()
+        .with_context(|| format!("sign-up failed: {created}"))?
+        .to_owned();
+    let login = serde_json::json!({"email": format!("{handle}@example.com"), "password": password});
+    let pair: serde_json::Value = serde_json::from_str(&curl(&[
+        "-X",
+        "POST",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &login.to_string(),
+        &format!("{}/v1/auth/login", api.base),
+    ])?)?;
+    let token = pair["access_token"]
+        .as_str()
+        .with_context(|| format!("login failed: {pair}"))?
+        .to_owned();
+    Ok((id, token))
+}

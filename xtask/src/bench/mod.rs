@@ -4,6 +4,8 @@
 mod feed;
 mod harness;
 mod login;
+mod profile;
+mod ratelimit;
 
 use anyhow::{Result, bail};
 
@@ -12,6 +14,8 @@ pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("login") => login::run(&args[1..]),
         Some("feed") => feed::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login|feed [--seconds N]"),
+        Some("ratelimit") => ratelimit::run(&args[1..]),
+        Some("profile") => profile::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login|feed|ratelimit|profile [--seconds N]"),
     }
 }

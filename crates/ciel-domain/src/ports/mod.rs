@@ -4,6 +4,7 @@
 
 pub mod account_store;
 pub mod accounts;
+pub mod avatar_media;
 pub mod cache;
 pub mod clock;
 pub mod device_store;
@@ -32,6 +33,7 @@ pub mod uow;
 
 pub use account_store::{AccountStanding, AccountStore, IdentityHolders};
 pub use accounts::{AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome};
+pub use avatar_media::AvatarMediaRepo;
 pub use cache::{Cache, CacheError};
 pub use clock::Clock;
 pub use device_store::{DeviceSeen, DeviceState, DeviceStore};

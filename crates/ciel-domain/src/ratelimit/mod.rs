@@ -3,7 +3,11 @@
 //! limiter behind the `RateLimiter` port enforces them.
 
 pub mod classify;
+pub mod ip;
+pub mod overrides;
 pub mod policy;
 
 pub use classify::{Limited, classify};
+pub use ip::ip_bucket;
+pub use overrides::LimitOverrides;
 pub use policy::{ActionClass, IpAction, Window, ip_limit, user_limits};

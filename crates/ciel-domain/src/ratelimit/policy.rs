@@ -3,7 +3,7 @@
 use crate::trust::TrustLevel;
 
 /// A fixed window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Window {
     /// 60 s.
     Minute,
@@ -20,6 +20,20 @@ impl Window {
             Self::Minute => 60,
             Self::Hour => 3_600,
             Self::Day => 86_400,
+        }
+    }
+}
+
+impl Window {
+    /// Every window, shortest first.
+    pub const ALL: [Window; 3] = [Window::Minute, Window::Hour, Window::Day];
+
+    /// The name used in configuration (`minute`, `hour`, `day`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
         }
     }
 }
@@ -52,6 +66,21 @@ pub enum ActionClass {
 }
 
 impl ActionClass {
+    /// Every class.
+    pub const ALL: [ActionClass; 11] = [
+        Self::Post,
+        Self::Follow,
+        Self::Unfollow,
+        Self::Like,
+        Self::Comment,
+        Self::Feed,
+        Self::Notifications,
+        Self::Search,
+        Self::MediaRead,
+        Self::MediaUpload,
+        Self::Moderation,
+    ];
+
     /// The name used in keys, messages and metrics.
     pub fn name(self) -> &'static str {
         match self {
@@ -113,9 +142,23 @@ pub enum IpAction {
     DeviceRegister,
     /// `GET /invites/validate/:code`.
     InviteValidate,
+    /// A wrong or missing `x-admin-token` (only failures count; see `ciel-http`'s `AdminAuth`).
+    AdminToken,
 }
 
 impl IpAction {
+    /// Every IP-limited action.
+    pub const ALL: [IpAction; 8] = [
+        Self::Login,
+        Self::AuthRefresh,
+        Self::AuthRevoke,
+        Self::Signup,
+        Self::Health,
+        Self::DeviceRegister,
+        Self::InviteValidate,
+        Self::AdminToken,
+    ];
+
     /// The name used in keys and metrics.
     pub fn name(self) -> &'static str {
         match self {
@@ -126,6 +169,7 @@ impl IpAction {
             Self::Health => "health",
             Self::DeviceRegister => "device_register",
             Self::InviteValidate => "invite_validate",
+            Self::AdminToken => "admin_token",
         }
     }
 }
@@ -140,6 +184,7 @@ pub fn ip_limit(action: IpAction, signups_per_day: u32) -> (Window, u32) {
         IpAction::Signup => (Window::Day, signups_per_day),
         IpAction::Health => (Window::Minute, 60),
         IpAction::InviteValidate => (Window::Hour, 60),
+        IpAction::AdminToken => (Window::Hour, 10),
     }
 }
 

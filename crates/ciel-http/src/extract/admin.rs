@@ -1,12 +1,20 @@
-//! Admin authorization: `x-admin-token` compared in constant time (contract §1.4).
+//! Admin authorization: `x-admin-token` compared in constant time (contract §1.4). Wrong or
+//! missing tokens are limited per client IP (`admin_token`, 10 per hour): once an address has
+//! used its failures, every admin request from it is refused with 429 — the right token too,
+//! so guessing learns nothing more.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, json_error_response};
+use crate::middleware::client_ip::ClientIp;
 use crate::state::HttpState;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use ciel_domain::ports::Decision;
+use ciel_domain::ratelimit::IpAction;
+use futures_util::future::LocalBoxFuture;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
-use std::future::{Ready, ready};
 use subtle::ConstantTimeEq;
 
 /// Proof that the request carries the admin token. A handler that takes it cannot run without.
@@ -38,22 +46,71 @@ pub fn check_admin_token(
     }
 }
 
+/// The refusal once an address has used its failed attempts.
+fn too_many(decision: &Decision) -> actix_web::Error {
+    let retry_after = decision.retry_after;
+    let mut res = json_error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts from your IP address. Please try again later.",
+    );
+    let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    let headers = res.headers_mut();
+    headers.insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-limit"),
+        HeaderValue::from(decision.limit),
+    );
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-remaining"),
+        HeaderValue::from(0u32),
+    );
+    actix_web::error::InternalError::from_response("admin token attempts", res).into()
+}
+
 impl FromRequest for AdminAuth {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let configured = req.app_data::<web::Data<HttpState>>().and_then(|s| {
-            s.settings
-                .admin_token
-                .as_ref()
-                .map(|t| t.expose_secret().to_owned())
-        });
+        let state = req
+            .app_data::<web::Data<HttpState>>()
+            .map(|d| d.get_ref().clone());
         let presented = req
             .headers()
             .get("x-admin-token")
-            .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
-        ready(check_admin_token(configured.as_deref(), presented).map(|()| AdminAuth))
+            .map(|v| v.to_str().unwrap_or("\u{0}invalid").to_owned());
+        let ip = req.extensions().get::<ClientIp>().map(|c| c.0);
+        Box::pin(async move {
+            let configured = state.as_ref().and_then(|s| {
+                s.settings
+                    .admin_token
+                    .as_ref()
+                    .map(|t| t.expose_secret().to_owned())
+            });
+            // Failures are limited only where there is a secret to guess.
+            let limited = state
+                .as_ref()
+                .filter(|s| s.settings.rate_limits_enabled && configured.is_some())
+                .zip(ip);
+            if let Some((state, ip)) = limited {
+                let left = state.ratelimits.peek_ip(ip, IpAction::AdminToken).await;
+                if !left.allowed {
+                    state
+                        .metrics
+                        .rate_limit_rejected("ip", IpAction::AdminToken.name());
+                    return Err(too_many(&left));
+                }
+            }
+            match check_admin_token(configured.as_deref(), presented.as_deref()) {
+                Ok(()) => Ok(AdminAuth),
+                Err(refusal) => {
+                    if let Some((state, ip)) = limited {
+                        state.ratelimits.check_ip(ip, IpAction::AdminToken).await;
+                    }
+                    Err(refusal.into())
+                }
+            }
+        })
     }
 }
 

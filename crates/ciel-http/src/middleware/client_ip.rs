@@ -18,14 +18,19 @@ pub fn peer_is_trusted(peer: IpAddr, trusted: &[IpNet]) -> bool {
 
 /// Resolves the client IP: behind a trusted peer, walk `X-Forwarded-For` from the right and
 /// take the first hop that is not a trusted proxy (all trusted → the leftmost); otherwise the
-/// socket address.
-pub fn resolve_client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
+/// socket address. `forwarded_for` holds every `X-Forwarded-For` header line in order: some
+/// proxies add a line instead of appending, so the hops are those of all lines joined.
+pub fn resolve_client_ip<'a>(
+    peer: IpAddr,
+    forwarded_for: impl IntoIterator<Item = &'a str>,
+    trusted: &[IpNet],
+) -> IpAddr {
     if !is_trusted(peer, trusted) {
         return peer;
     }
     let hops: Vec<IpAddr> = forwarded_for
-        .unwrap_or("")
-        .split(',')
+        .into_iter()
+        .flat_map(|line| line.split(','))
         .filter_map(|hop| parse_hop(hop.trim()))
         .collect();
     hops.iter()
@@ -57,7 +62,7 @@ pub fn forwarded_scheme(forwarded_proto: Option<&str>) -> String {
         .unwrap_or_else(|| "http".to_owned())
 }
 
-/// Whether a `Host` header names this machine (`localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`),
+/// Whether a `Host` header (the connection's own, never a forwarded one) names this machine (`localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`),
 /// with or without a port.
 pub fn is_local_host(host: &str) -> bool {
     let name = if let Some(rest) = host.strip_prefix('[') {
@@ -92,6 +97,19 @@ mod tests {
     }
 
     #[test]
+    fn every_header_line_counts() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        let peer: IpAddr = "10.0.0.1".parse().unwrap();
+        // The client's own line first, the proxy's added line last: the proxy's hop wins.
+        let got = resolve_client_ip(peer, ["6.6.6.6", "7.7.7.7, 10.0.0.9"], &trusted);
+        assert_eq!(got, "7.7.7.7".parse::<IpAddr>().unwrap());
+        let got = resolve_client_ip(peer, ["6.6.6.6, 1.1.1.1", "8.8.8.8"], &trusted);
+        assert_eq!(got, "8.8.8.8".parse::<IpAddr>().unwrap());
+        let got = resolve_client_ip(peer, ["10.0.0.3", "garbage, 10.0.0.4"], &trusted);
+        assert_eq!(got, "10.0.0.3".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
     fn walks_forwarded_for_from_the_right() {
         let trusted = nets(&["10.0.0.0/8"]);
         let peer: IpAddr = "10.0.0.1".parse().unwrap();
@@ -100,6 +118,7 @@ mod tests {
         let all_trusted = resolve_client_ip(peer, Some("10.1.1.1, 10.0.0.7"), &trusted);
         assert_eq!(all_trusted, "10.1.1.1".parse::<IpAddr>().unwrap());
         assert_eq!(resolve_client_ip(peer, None, &trusted), peer);
+        assert_eq!(resolve_client_ip(peer, [], &trusted), peer);
         let with_port = resolve_client_ip(peer, Some("[2001:db8::1]:443, 5.6.7.8:80"), &trusted);
         assert_eq!(with_port, "5.6.7.8".parse::<IpAddr>().unwrap());
     }

@@ -5,6 +5,7 @@ use crate::app::BODY_LIMIT_BYTES;
 use crate::error::json_error_response;
 use crate::middleware::client_ip::{self, ClientIp};
 use crate::middleware::headers;
+use crate::middleware::route;
 use crate::state::HttpState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -49,9 +50,16 @@ pub async fn edge(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
 
-    let host = req.connection_info().host().to_owned();
+    // The connection's own Host (HTTP/1) or authority (HTTP/2), never `X-Forwarded-Host` or
+    // `Forwarded`: a client must not switch HSTS and HTTPS enforcement off.
+    let host = header_str(req.headers(), &header::HOST)
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()))
+        .unwrap_or_default();
     let local_host = client_ip::is_local_host(&host);
     let method = req.method().clone();
+    let matched = route::resolve(&req);
+    req.extensions_mut().insert(matched.clone());
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
@@ -68,7 +76,9 @@ pub async fn edge(
     if let Some(peer) = peer {
         let ip = client_ip::resolve_client_ip(
             peer,
-            header_str(req.headers(), &HeaderName::from_static("x-forwarded-for")),
+            req.headers()
+                .get_all(HeaderName::from_static("x-forwarded-for"))
+                .filter_map(|v| v.to_str().ok()),
             trusted,
         );
         req.extensions_mut().insert(ClientIp(ip));
@@ -128,15 +138,12 @@ pub async fn edge(
     }
 
     let status = res.status();
-    let route = res
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route = matched.label();
     let elapsed = started.elapsed();
     if let Some(state) = &state {
         state.metrics.observe(
-            method.as_str(),
-            &route,
+            route::method_label(&method),
+            route,
             status.as_u16(),
             elapsed.as_secs_f64(),
         );

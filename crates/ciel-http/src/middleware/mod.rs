@@ -6,6 +6,8 @@ pub mod client_ip;
 pub mod edge;
 pub mod headers;
 pub mod ratelimit;
+pub mod route;
 
 pub use client_ip::ClientIp;
 pub use edge::RequestId;
+pub use route::MatchedRoute;

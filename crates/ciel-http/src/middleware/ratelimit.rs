@@ -1,11 +1,14 @@
-//! Rate limiting at the edge (contract §4 with §0): classify the request, count it against the
-//! caller's (or the client IP's) limits before the handler runs, and answer 429 with the true
-//! wait when refused. A valid bearer token is verified once here and reused by [`AuthUser`].
+//! Rate limiting at the edge (contract §4 with §0): classify the request by the route pattern
+//! the router matches (see [`route`](crate::middleware::route)), count it against the caller's
+//! (or the client IP's) limits before the handler runs, and answer 429 with the true wait when
+//! refused. A request that matches no route is not counted. A valid bearer token is verified
+//! once here and reused by [`AuthUser`].
 //!
 //! [`AuthUser`]: crate::extract::AuthUser
 
 use crate::error::json_error_response;
 use crate::middleware::client_ip::ClientIp;
+use crate::middleware::route::{self, MatchedRoute};
 use crate::state::HttpState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -54,12 +57,13 @@ pub async fn rate_limit(
     if !state.settings.rate_limits_enabled {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let path = req.path();
-    let path = path
-        .strip_prefix("/v1")
-        .filter(|p| p.is_empty() || p.starts_with('/'))
-        .unwrap_or(path);
-    match classify(req.method().as_str(), path) {
+    let matched = req.extensions().get::<MatchedRoute>().cloned();
+    let matched = matched.unwrap_or_else(|| route::resolve(&req));
+    let limited = match &matched.0 {
+        Some(pattern) => classify(req.method().as_str(), pattern),
+        None => Limited::None,
+    };
+    match limited {
         Limited::None => Ok(next.call(req).await?.map_into_boxed_body()),
         Limited::Ip(action) => {
             let ip = req.extensions().get::<ClientIp>().map(|c| c.0);

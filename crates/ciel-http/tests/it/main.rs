@@ -2,10 +2,13 @@
 
 mod admin;
 mod auth;
+mod avatars;
 mod edge;
 mod engagement;
 mod graph;
 mod feed;
+mod edge_hardening;
+mod gate;
 mod health;
 mod invites;
 mod metrics;
@@ -14,6 +17,7 @@ mod notifications;
 mod posts;
 mod ratelimit;
 mod search;
+mod shared_limits;
 mod signup;
 mod stories;
 mod users;

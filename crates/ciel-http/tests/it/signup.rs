@@ -297,21 +297,25 @@ async fn a_user_invite_records_lineage_and_rewards_the_inviter() {
 }
 
 #[tokio::test]
-async fn a_storage_key_avatar_is_signed_and_a_media_id_is_refused() {
+async fn a_new_account_may_have_no_avatar_key_yet() {
+    // A new account owns no media and no storage prefix yet: only "no avatar" is accepted.
     let app = TestApp::spawn().await;
-    let code = app.admin_invite().await;
-    let mut b = body("ann", &code);
-    b["avatar_key"] = json!("avatars/ann.jpg");
-    let user = json(app.post_json("/v1/users", &b).await).await;
-    let url = user["avatar_url"].as_str().expect("signed avatar URL");
-    assert!(
-        url.contains("avatars/ann.jpg") && url.contains("X-Amz-Signature"),
-        "{url}"
-    );
-    assert!(url.contains("X-Amz-Expires=14400"), "{url}");
-
-    let code = app.admin_invite().await;
-    let mut b = body("bob", &code);
-    b["avatar_key"] = json!(uuid::Uuid::new_v4().to_string());
-    assert_error(app.post_json("/v1/users", &b).await, 400, "invalid avatar").await;
+    for key in [
+        json!("avatars/ann.jpg"),
+        json!(uuid::Uuid::new_v4().to_string()),
+        json!(format!("uploads/{}/a.jpg", uuid::Uuid::new_v4())),
+    ] {
+        let code = app.admin_invite().await;
+        let mut b = body("ann", &code);
+        b["avatar_key"] = key;
+        assert_error(app.post_json("/v1/users", &b).await, 400, "invalid avatar").await;
+    }
+    for empty in [json!(null), json!("")] {
+        let code = app.admin_invite().await;
+        let handle = if empty.is_null() { "ann" } else { "bob" };
+        let mut b = body(handle, &code);
+        b["avatar_key"] = empty;
+        let user = json(app.post_json("/v1/users", &b).await).await;
+        assert_eq!(user["avatar_url"], serde_json::Value::Null);
+    }
 }

@@ -381,33 +381,54 @@ async fn permanent_failures_and_completed_jobs_are_acknowledged_and_not_redelive
         }
     });
     let (stop_tx, task) = spawn(consumer);
-    queue
-        .publish_media_job(&job("uploads/o/broken.jpg"))
-        .await
-        .unwrap();
-    queue
-        .publish_media_job(&job("uploads/o/fine.jpg"))
-        .await
-        .unwrap();
-    for _ in 0..2 {
-        tokio::time::timeout(WAIT, seen_rx.recv()).await.unwrap();
+    // A sentinel published last: one message at a time (prefetch 1) from a FIFO queue, so a
+    // redelivered message would be handed over before it. Seeing exactly these three, in this
+    // order, is the positive proof that nothing came back.
+    let sent = [
+        "uploads/o/broken.jpg",
+        "uploads/o/fine.jpg",
+        "uploads/o/sentinel.jpg",
+    ];
+    for key in sent {
+        queue.publish_media_job(&job(key)).await.unwrap();
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    for key in sent {
+        let seen = tokio::time::timeout(WAIT, seen_rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(seen.original_key, key, "in order, no redelivery between");
+    }
     let summary = stop(stop_tx, task).await;
-    assert_eq!((summary.failed_permanent, summary.completed), (1, 1));
-    assert_eq!(calls.load(Ordering::SeqCst), 2, "no redelivery");
+    assert_eq!((summary.failed_permanent, summary.completed), (1, 2));
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "no redelivery");
+    assert!(seen_rx.try_recv().is_err());
 
     // The consumer's connection is closed: anything unacknowledged would be ready again.
     let depths = queue.queue_depths().await.unwrap();
     assert_eq!((depths.main, depths.retry, depths.dead), (0, 0, 0));
 
-    // A new consumer finds nothing either.
-    let (stop_tx, task) = spawn(MediaConsumer::new(fast(config), |_| async {
-        JobOutcome::Done
+    // A new consumer finds nothing either: the first job it is handed is a new sentinel.
+    let (first_tx, mut first_rx) = mpsc::unbounded_channel();
+    let (stop_tx, task) = spawn(MediaConsumer::new(fast(config), move |job: MediaJob| {
+        first_tx.send(job).unwrap();
+        async { JobOutcome::Done }
     }));
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sentinel = job("uploads/o/second-sentinel.jpg");
+    queue.publish_media_job(&sentinel).await.unwrap();
+    let first = tokio::time::timeout(WAIT, first_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first, sentinel, "nothing was left before it");
     let summary = stop(stop_tx, task).await;
-    assert_eq!(summary, RunSummary::default());
+    assert_eq!(
+        summary,
+        RunSummary {
+            completed: 1,
+            ..RunSummary::default()
+        }
+    );
 }
 
 #[tokio::test]
@@ -529,14 +550,22 @@ async fn an_unreachable_broker_fails_fast_instead_of_hanging() {
         started.elapsed()
     );
 
-    // The consumer keeps retrying and still stops promptly.
-    let (stop_tx, task) = spawn(MediaConsumer::new(fast(config), |_| async {
-        JobOutcome::Done
-    }));
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The consumer keeps retrying (two failed sessions observed) and still stops promptly.
+    let (failed_tx, mut failed_rx) = mpsc::unbounded_channel();
+    let consumer = MediaConsumer::new(fast(config), |_| async { JobOutcome::Done })
+        .on_broker_error(move |error| {
+            let _ = failed_tx.send(error.to_owned());
+        });
+    let (stop_tx, task) = spawn(consumer);
+    for _ in 0..2 {
+        tokio::time::timeout(WAIT, failed_rx.recv())
+            .await
+            .expect("the consumer reports each failed session")
+            .unwrap();
+    }
     let begun = Instant::now();
     let summary = stop(stop_tx, task).await;
-    assert!(summary.broker_errors >= 1);
+    assert!(summary.broker_errors >= 2);
     assert!(begun.elapsed() < Duration::from_secs(2));
 }
 

@@ -6,6 +6,7 @@
 
 mod parse;
 
+use ciel_domain::ratelimit::LimitOverrides;
 use ipnet::IpNet;
 use parse::Reader;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
@@ -63,6 +64,9 @@ impl fmt::Display for AppMode {
         f.write_str(self.as_str())
     }
 }
+
+/// The shortest `ADMIN_TOKEN` accepted: shorter ones are refused at start.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
 
 /// A 32-byte symmetric key (PASETO v4.local).
 pub type SecretKey = SecretBox<[u8; 32]>;
@@ -126,12 +130,18 @@ pub struct AuthConfig {
     pub access_ttl: Duration,
     /// Refresh-token lifetime.
     pub refresh_ttl: Duration,
-    /// Shared secret for `x-admin-token`; `None` when unset or empty (admin routes answer 403).
+    /// Shared secret for `x-admin-token` (at least [`MIN_ADMIN_TOKEN_CHARS`] characters); `None`
+    /// when unset or empty (admin routes answer 403).
     pub admin_token: Option<SecretString>,
-    /// Argon2 computations allowed at once (`PASSWORD_HASH_CONCURRENCY`, default cores − 1).
+    /// Argon2 computations allowed at once (`PASSWORD_HASH_CONCURRENCY`, default the cores).
     pub hash_concurrency: usize,
     /// Callers allowed to wait for a hashing slot before 503 (`PASSWORD_HASH_QUEUE`).
     pub hash_queue: usize,
+    /// How long "is this user active, at which trust level" is reused in-process
+    /// (`AUTH_CACHE_TTL_MS`, default 5000; 0 asks Postgres on every request).
+    pub gate_ttl: Duration,
+    /// Most users that cache holds (`AUTH_CACHE_MAX_USERS`, default 100 000).
+    pub gate_max_users: usize,
 }
 
 /// The whole configuration.
@@ -152,6 +162,13 @@ pub struct Config {
     pub redis_key_prefix: String,
     /// Whether the edge enforces rate limits (`RATE_LIMIT_ENABLED`, default true).
     pub rate_limits_enabled: bool,
+    /// IPv6 clients are limited per this prefix length (`RATE_LIMIT_IPV6_PREFIX`, default 64).
+    pub rate_limit_ipv6_prefix: u8,
+    /// Keys the in-process limiter holds at most (`RATE_LIMIT_MEMORY_MAX_KEYS`, default
+    /// 100 000); the oldest are evicted beyond.
+    pub rate_limit_memory_max_keys: usize,
+    /// Overrides of the §4 tables (`RATE_LIMIT_OVERRIDES`, e.g. `post:hour:new=3,login:hour=20`).
+    pub rate_limit_overrides: LimitOverrides,
     /// Object storage.
     pub s3: S3Config,
     /// Message broker.
@@ -207,10 +224,11 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// One less than the available cores, at least one: hashing never takes every core.
+/// One hashing thread per available core: they run at a lower scheduling priority than the
+/// request threads, so hashing takes only the CPU the rest leaves idle.
 fn default_hash_concurrency() -> usize {
     std::thread::available_parallelism()
-        .map(|n| n.get().saturating_sub(1))
+        .map(|n| n.get())
         .unwrap_or(1)
         .max(1)
 }
@@ -272,6 +290,12 @@ impl Config {
         let redis_url = SecretString::from(r.string("REDIS_URL", "redis://127.0.0.1/"));
         let redis_key_prefix = r.string("REDIS_KEY_PREFIX", "");
         let rate_limits_enabled = r.boolean("RATE_LIMIT_ENABLED", true);
+        let rate_limit_ipv6_prefix = r.number("RATE_LIMIT_IPV6_PREFIX", 64u8, 1, 128);
+        let rate_limit_memory_max_keys =
+            r.number("RATE_LIMIT_MEMORY_MAX_KEYS", 100_000usize, 1, 100_000_000);
+        let rate_limit_overrides = r
+            .parse_result("RATE_LIMIT_OVERRIDES", LimitOverrides::parse)
+            .unwrap_or_default();
         let s3 = S3Config {
             endpoint: r.required_url("S3_ENDPOINT"),
             public_endpoint: r.optional_url("S3_PUBLIC_ENDPOINT"),
@@ -304,17 +328,16 @@ impl Config {
             refresh_ttl: Duration::from_secs(
                 86_400 * r.number::<u64>("REFRESH_TTL_DAYS", 30, 1, 3650),
             ),
-            admin_token: r
-                .optional("ADMIN_TOKEN")
-                .filter(|t| !t.is_empty())
-                .map(SecretString::from),
+            admin_token: r.admin_token("ADMIN_TOKEN"),
             hash_concurrency: r.number(
                 "PASSWORD_HASH_CONCURRENCY",
                 default_hash_concurrency(),
                 1,
                 1024,
             ),
-            hash_queue: r.number("PASSWORD_HASH_QUEUE", 16, 0, 100_000),
+            hash_queue: r.number("PASSWORD_HASH_QUEUE", 32, 0, 100_000),
+            gate_ttl: Duration::from_millis(r.number("AUTH_CACHE_TTL_MS", 5_000, 0, 60_000)),
+            gate_max_users: r.number("AUTH_CACHE_MAX_USERS", 100_000, 1, 100_000_000),
         };
         let config = Config {
             mode,
@@ -324,6 +347,9 @@ impl Config {
             redis_url,
             redis_key_prefix,
             rate_limits_enabled,
+            rate_limit_ipv6_prefix,
+            rate_limit_memory_max_keys,
+            rate_limit_overrides,
             s3,
             amqp,
             auth,

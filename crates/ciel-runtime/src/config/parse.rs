@@ -1,7 +1,7 @@
 //! A small reader that parses variables and collects every problem instead of stopping at the
 //! first one.
 
-use super::{ConfigError, SecretKey};
+use super::{ConfigError, MIN_ADMIN_TOKEN_CHARS, SecretKey};
 use base64::Engine;
 use ipnet::IpNet;
 use secrecy::{SecretBox, SecretString};
@@ -91,6 +91,41 @@ impl<'a> Reader<'a> {
             self.problem(var, format!("must be {expected}, got {value:?}"));
         }
         parsed
+    }
+
+    /// An optional value parsed by `parse`, whose error says what is wrong.
+    pub(super) fn parse_result<T>(
+        &mut self,
+        var: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let value = self.optional(var)?;
+        match parse(&value) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                self.problem(var, why);
+                None
+            }
+        }
+    }
+
+    /// The admin secret: unset or empty disables admin routes; otherwise at least
+    /// [`MIN_ADMIN_TOKEN_CHARS`] characters.
+    pub(super) fn admin_token(&mut self, var: &str) -> Option<SecretString> {
+        let value = self.optional(var)?;
+        let chars = value.chars().count();
+        if chars < MIN_ADMIN_TOKEN_CHARS {
+            self.problem(
+                var,
+                format!(
+                    "must be at least {MIN_ADMIN_TOKEN_CHARS} characters, got {chars} \
+                     (generate one with `openssl rand -hex 32`, or leave it unset to disable \
+                     admin routes)"
+                ),
+            );
+            return None;
+        }
+        Some(SecretString::from(value))
     }
 
     pub(super) fn number<T>(&mut self, var: &str, default: T, min: T, max: T) -> T

@@ -58,7 +58,7 @@ fn defaults_follow_the_contract() {
     assert_eq!(c.served_by, "rust");
     assert_eq!(c.amqp.media_queue, "ciel.media");
     assert!(c.auth.hash_concurrency >= 1);
-    assert_eq!(c.auth.hash_queue, 16);
+    assert_eq!(c.auth.hash_queue, 32);
     assert!(c.rate_limits_enabled);
     assert_eq!(c.redis_key_prefix, "");
     assert!(!c.database.migrate_on_start);
@@ -146,9 +146,10 @@ fn trusted_proxies_accept_cidrs_and_addresses() {
 
 #[test]
 fn secrets_do_not_appear_in_debug_output() {
-    let c = Config::from_map(&with(&[("ADMIN_TOKEN", "hunter2-admin")])).unwrap();
+    let token = "hunter2-admin-hunter2-admin-hunter2";
+    let c = Config::from_map(&with(&[("ADMIN_TOKEN", token)])).unwrap();
     let debug = format!("{c:?}");
-    assert!(!debug.contains("hunter2-admin"));
+    assert!(!debug.contains(token));
     assert!(!debug.contains("postgres://postgres@127.0.0.1"));
 }
 
@@ -161,4 +162,53 @@ fn all_zero_key_is_detected() {
             .has_all_zero_paseto_key()
     );
     assert!(!Config::from_map(&base()).unwrap().has_all_zero_paseto_key());
+}
+
+#[test]
+fn short_admin_tokens_are_refused_with_the_rule() {
+    let err = Config::from_map(&with(&[("ADMIN_TOKEN", "hunter2-admin")])).unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    let (var, why) = &err.problems[0];
+    assert_eq!(var, "ADMIN_TOKEN");
+    assert!(why.contains("at least 32 characters, got 13"), "{why}");
+    let ok = "a".repeat(32);
+    assert!(
+        Config::from_map(&with(&[("ADMIN_TOKEN", ok.as_str())]))
+            .unwrap()
+            .auth
+            .admin_token
+            .is_some()
+    );
+}
+
+#[test]
+fn rate_limit_settings_are_validated() {
+    let c = Config::from_map(&base()).unwrap();
+    assert_eq!(c.rate_limit_ipv6_prefix, 64);
+    assert_eq!(c.rate_limit_memory_max_keys, 100_000);
+    assert!(c.rate_limit_overrides.is_empty());
+    let c = Config::from_map(&with(&[
+        ("RATE_LIMIT_IPV6_PREFIX", "56"),
+        ("RATE_LIMIT_MEMORY_MAX_KEYS", "5000"),
+        ("RATE_LIMIT_OVERRIDES", "post:hour:new=3,login:hour=20"),
+    ]))
+    .unwrap();
+    assert_eq!(c.rate_limit_ipv6_prefix, 56);
+    assert_eq!(c.rate_limit_memory_max_keys, 5000);
+    assert!(!c.rate_limit_overrides.is_empty());
+    let err = Config::from_map(&with(&[
+        ("RATE_LIMIT_IPV6_PREFIX", "129"),
+        ("RATE_LIMIT_MEMORY_MAX_KEYS", "0"),
+        ("RATE_LIMIT_OVERRIDES", "post:minute:new=3"),
+    ]))
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("RATE_LIMIT_IPV6_PREFIX"), "{text}");
+    assert!(text.contains("RATE_LIMIT_MEMORY_MAX_KEYS"), "{text}");
+    assert!(
+        text.contains(
+            "RATE_LIMIT_OVERRIDES: entry \"post:minute:new=3\": post has no minute window"
+        ),
+        "{text}"
+    );
 }

@@ -9,10 +9,9 @@ use ciel_domain::UserId;
 use ciel_domain::ports::{AccountRepo, RepoError};
 use ciel_domain::time::Timestamp;
 use ciel_domain::users::{Credentials, ProfilePatch, User, UserCounts};
-use ciel_schema::{blocks, follows, refresh_tokens, user_trust_scores as t, users};
+use ciel_schema::{blocks, follows, posts, refresh_tokens, user_trust_scores as t, users};
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -66,24 +65,6 @@ struct ProfileChanges<'a> {
     bio: Option<&'a str>,
     avatar_key: Option<&'a str>,
 }
-
-#[derive(QueryableByName)]
-struct CountsRow {
-    #[diesel(sql_type = BigInt)]
-    followers: i64,
-    #[diesel(sql_type = BigInt)]
-    following: i64,
-    #[diesel(sql_type = BigInt)]
-    posts: i64,
-}
-
-/// Followers and following count only users on the other side that are not deleted.
-const COUNTS_SQL: &str = "SELECT \
-     (SELECT count(*) FROM follows f JOIN users u ON u.id = f.follower_id \
-       WHERE f.followee_id = $1 AND u.deleted_at IS NULL) AS followers, \
-     (SELECT count(*) FROM follows f JOIN users u ON u.id = f.followee_id \
-       WHERE f.follower_id = $1 AND u.deleted_at IS NULL) AS following, \
-     (SELECT count(*) FROM posts WHERE owner_id = $1) AS posts";
 
 #[async_trait]
 impl AccountRepo for PgAccountRepo {
@@ -145,16 +126,35 @@ impl AccountRepo for PgAccountRepo {
     }
 
     async fn counts(&self, id: UserId) -> Result<UserCounts, RepoError> {
+        let id = id.as_uuid();
+        // Followers and following count only users on the other side that are not deleted.
+        // One DSL statement (three scalar subqueries): prepared once per connection and reused.
+        let followers = follows::table
+            .inner_join(users::table.on(users::id.eq(follows::follower_id)))
+            .filter(follows::followee_id.eq(id))
+            .filter(users::deleted_at.is_null())
+            .count()
+            .single_value();
+        let following = follows::table
+            .inner_join(users::table.on(users::id.eq(follows::followee_id)))
+            .filter(follows::follower_id.eq(id))
+            .filter(users::deleted_at.is_null())
+            .count()
+            .single_value();
+        let posts = posts::table
+            .filter(posts::owner_id.eq(id))
+            .count()
+            .single_value();
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let row: CountsRow = diesel::sql_query(COUNTS_SQL)
-            .bind::<SqlUuid, _>(id.as_uuid())
-            .get_result(&mut conn)
-            .await
-            .map_err(repo_error)?;
+        let (followers, following, posts): (Option<i64>, Option<i64>, Option<i64>) =
+            diesel::select((followers, following, posts))
+                .get_result(&mut conn)
+                .await
+                .map_err(repo_error)?;
         Ok(UserCounts {
-            followers: row.followers,
-            following: row.following,
-            posts: row.posts,
+            followers: followers.unwrap_or(0),
+            following: following.unwrap_or(0),
+            posts: posts.unwrap_or(0),
         })
     }
 

@@ -20,6 +20,12 @@ mod envfile;
 mod install;
 mod lifecycle;
 mod ports;
+pub use ports::redis_pong;
+
+/// The `redis-server` binary, if installed.
+pub fn redis_server_binary() -> Option<std::path::PathBuf> {
+    install::redis_server()
+}
 mod postgres;
 mod process;
 mod rabbitmq;

@@ -48,7 +48,7 @@ pub(crate) fn port_open(port: u16) -> bool {
 }
 
 /// True when a Redis server on `port` answers `PING` with `+PONG`.
-pub(crate) fn redis_pong(port: u16) -> bool {
+pub fn redis_pong(port: u16) -> bool {
     let Some(mut s) = connect(port, Duration::from_millis(500)) else {
         return false;
     };

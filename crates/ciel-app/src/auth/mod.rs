@@ -3,11 +3,13 @@
 use crate::error::AppError;
 use crate::password_pool::{PasswordPool, PoolError};
 use crate::tokens::{IssuedToken, TokenService, token_hash};
+use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
+use ciel_domain::invites::InviteProblem;
 use ciel_domain::ports::{
-    AccountRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, UnitOfWork,
+    AccountRepo, InviteRepo, NewRefreshToken, RefreshTokenRepo, RotateOutcome, UnitOfWork,
 };
 use ciel_domain::users::{NewAccount, User};
 use std::sync::Arc;
@@ -55,6 +57,8 @@ pub struct AuthService {
     tokens: Arc<TokenService>,
     passwords: PasswordPool,
     uow: Arc<dyn UnitOfWork>,
+    gate: UserGate,
+    invites: Option<Arc<dyn InviteRepo>>,
 }
 
 impl From<PoolError> for AppError {
@@ -89,7 +93,35 @@ impl AuthService {
             tokens,
             passwords,
             uow,
+            gate: UserGate::disabled(),
+            invites: None,
         }
+    }
+
+    /// Reads the invite code from `invites` before spending a hash on a sign-up: a sign-up
+    /// that cannot consume its code is refused for the price of one read. (The code is still
+    /// checked and consumed under a row lock when the account is created.)
+    pub fn with_invites(mut self, invites: Arc<dyn InviteRepo>) -> Self {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// The cheap pre-check of [`with_invites`](Self::with_invites).
+    async fn check_invite(&self, code: &str) -> Result<(), AppError> {
+        let Some(invites) = &self.invites else {
+            return Ok(());
+        };
+        let invite = invites.find(code).await.map_err(AppError::internal)?;
+        invite
+            .ok_or(InviteProblem::Unknown)
+            .and_then(|i| i.check_consumable(Utc::now()))
+            .map_err(|problem| AppError::Invalid(problem.to_string()))
+    }
+
+    /// Answers "is this user active?" from `gate` while fresh (see [`UserGate`]).
+    pub fn with_gate(mut self, gate: UserGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// `POST /users`: validates in the contract's order (handle, email, display name, bio,
@@ -112,19 +144,21 @@ impl AuthService {
             .filter(|c| !c.is_empty())
             .ok_or_else(|| AppError::Invalid("invite_code is required".into()))?
             .to_owned();
-        // A processed-media avatar must belong to the caller; a new account owns none yet.
-        if let Some(key) = &req.avatar_key
-            && Uuid::parse_str(key).is_ok()
-        {
-            return Err(AppError::Invalid("invalid avatar".into()));
+        // An avatar must be the caller's own media or under the caller's own storage prefix;
+        // an account being created owns neither yet, so only "no avatar" is accepted.
+        if req.avatar_key.as_deref().is_some_and(|k| !k.is_empty()) {
+            return Err(AppError::Invalid(
+                ciel_domain::avatars::INVALID_AVATAR.into(),
+            ));
         }
+        self.check_invite(&invite_code).await?;
         let password_hash = self.passwords.hash(req.password).await?;
         let account = NewAccount {
             handle,
             email,
             display_name,
             bio,
-            avatar_key: req.avatar_key.filter(|k| !k.is_empty()),
+            avatar_key: None,
             password_hash,
         };
         crate::signup::create_account(&*self.uow, account, invite_code, Utc::now()).await
@@ -140,6 +174,8 @@ impl AuthService {
                 "password must be at most 128 characters".into(),
             ));
         }
+        // A place in the hashing queue first: a login the pool would refuse costs no query.
+        let place = self.passwords.reserve()?;
         let creds = self
             .accounts
             .credentials(email.trim())
@@ -147,7 +183,7 @@ impl AuthService {
             .map_err(AppError::internal)?;
         // Unknown accounts verify against a dummy hash: same time, same answer.
         let hash = creds.as_ref().map(|c| c.password_hash.clone());
-        let verified = self.passwords.verify(password.to_owned(), hash).await?;
+        let verified = place.verify(password.to_owned(), hash).await?;
         let creds = match creds {
             Some(c) if verified && !c.deleted => c,
             _ => return Err(AppError::Unauthenticated(INVALID_CREDENTIALS.into())),
@@ -223,18 +259,26 @@ impl AuthService {
     }
 
     /// The user behind an access token, if the token is valid and the user exists, is not
-    /// deleted and is not banned.
+    /// deleted and is not banned (as known within the gate's freshness bound).
     pub async fn authenticate(&self, access_token: &str) -> Result<UserId, AppError> {
         let unauthorized = || AppError::Unauthenticated(INVALID_TOKEN.into());
         let user = self
             .tokens
             .verify_access(access_token)
             .map_err(|_| unauthorized())?;
-        let active = self
-            .accounts
-            .is_active(user, Utc::now())
-            .await
-            .map_err(AppError::internal)?;
+        let active = match self.gate.active(user) {
+            Some(active) => active,
+            None => {
+                let epoch = self.gate.epoch();
+                let active = self
+                    .accounts
+                    .is_active(user, Utc::now())
+                    .await
+                    .map_err(AppError::internal)?;
+                self.gate.store_active(user, epoch, active);
+                active
+            }
+        };
         if active {
             Ok(user)
         } else {
@@ -242,3 +286,6 @@ impl AuthService {
         }
     }
 }
+
+#[cfg(test)]
+mod cheap_refusals;
