@@ -2,22 +2,26 @@
 //! the HTTP layer. Nothing else in the workspace chooses an adapter.
 
 use crate::config::{Config, DatabaseConfig};
+use crate::media::{MediaMetrics, MediaParts};
 use crate::metrics::{PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
+use ciel_app::media::MediaJobSettings;
 use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, CoreDeps, DeviceService, FeedService, HealthService,
-    InviteService, MediaUrls, ModerationService, NotificationService, PostService,
-    RateLimitService, SearchService, SocialService, StoryService, SystemClock,
+    InviteService, MediaJobService, MediaService, MediaSettings, MediaUrls, ModerationService,
+    NotificationService, PostService, RateLimitService, RelayWake, SearchService, SocialService,
+    StoryService, SystemClock,
 };
 use ciel_cache::RedisCache;
-use ciel_domain::ports::{Cache, RateLimiter, UnitOfWork};
+use ciel_domain::ports::{Cache, Clock, ImageProcessor, ObjectStore, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
 };
 use ciel_media::{S3Settings, S3Store};
+use ciel_queue::{RabbitConfig, RabbitQueue};
 use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
     PgAccountRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo, PgRefreshTokenRepo, PgTrustRepo,
@@ -118,10 +122,23 @@ pub struct ApiParts {
     pub pool: PgPool,
     /// Background-loop counters.
     pub process_metrics: ProcessMetrics,
+    /// What the media background work needs; `None` without a broker (serverless worker).
+    pub media: Option<MediaParts>,
+    /// The media job, when this build has an image pipeline.
+    pub media_jobs: Option<MediaJobService>,
 }
 
-/// Builds the API's adapters and services from configuration.
+/// Builds the API's adapters and services from configuration, with this build's image
+/// pipeline.
 pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
+    build_api_with(config, crate::media::image_processor()).await
+}
+
+/// [`build_api`] with a given image processor (tests inject theirs).
+pub async fn build_api_with(
+    config: &Config,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
     let url = config.redis_url.expose_secret();
     let prefix = config.redis_key_prefix.as_str();
@@ -130,13 +147,72 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
     let redis_limiter = RedisLimiter::connect_lazy(url, prefix)
         .map_err(|e| WiringError::Adapter(format!("rate limiter: {e}")))?;
     let limiter = FallbackLimiter::new(redis_limiter, MemoryLimiter::new());
-    build_parts(config, pool, Some(Arc::new(cache)), Arc::new(limiter))
+    build_parts(
+        config,
+        pool,
+        Some(Arc::new(cache)),
+        Arc::new(limiter),
+        images,
+    )
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
 pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
+    build_lambda_with(config, crate::media::image_processor()).await
+}
+
+/// [`build_lambda`] with a given image processor (tests inject theirs).
+pub async fn build_lambda_with(
+    config: &Config,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
-    build_parts(config, pool, None, Arc::new(MemoryLimiter::new()))
+    build_parts(config, pool, None, Arc::new(MemoryLimiter::new()), images)
+}
+
+/// The media job over these ports, when there is an image processor.
+pub fn media_jobs(
+    config: &Config,
+    uow: Arc<dyn UnitOfWork>,
+    store: Arc<dyn ObjectStore>,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Option<MediaJobService> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    images.map(|images| {
+        MediaJobService::new(
+            uow,
+            store,
+            images,
+            clock,
+            MediaJobSettings {
+                timeout: config.media_worker.job_timeout,
+                ..MediaJobSettings::default()
+            },
+        )
+    })
+}
+
+/// The broker side of the media work (`None` when no `AMQP_URL` is configured).
+pub fn media_parts(
+    config: &Config,
+    uow: Arc<dyn UnitOfWork>,
+    wake: RelayWake,
+    registry: &Registry,
+) -> Result<Option<MediaParts>, WiringError> {
+    let Some(url) = &config.amqp.url else {
+        return Ok(None);
+    };
+    let rabbit = RabbitConfig::new(url.expose_secret(), &config.amqp.media_queue)
+        .map_err(|e| WiringError::Adapter(format!("AMQP_MEDIA_QUEUE: {e}")))?;
+    let metrics = MediaMetrics::register(registry)
+        .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    Ok(Some(MediaParts {
+        uow,
+        queue: Arc::new(RabbitQueue::new(rabbit.clone())),
+        rabbit,
+        wake,
+        metrics,
+    }))
 }
 
 fn build_parts(
@@ -144,6 +220,7 @@ fn build_parts(
     pool: PgPool,
     cache: Option<Arc<dyn Cache>>,
     limiter: Arc<dyn RateLimiter>,
+    images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
     let registry = Registry::new();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
@@ -172,10 +249,21 @@ fn build_parts(
         uow: uow.clone(),
         cache: cache.clone(),
         media_urls: MediaUrls::new(Some(store.clone())),
-        store: Some(store),
+        store: Some(store.clone()),
         avatars: avatars.clone(),
         clock: Arc::new(SystemClock),
     };
+    let wake = RelayWake::new();
+    let media = MediaService::new(
+        core.clone(),
+        MediaSettings {
+            upload_url_ttl: config.upload_url_ttl,
+            upload_max_bytes: config.upload_max_bytes,
+        },
+        wake.clone(),
+    );
+    let media_jobs = media_jobs(config, uow.clone(), store, images);
+    let media_parts = media_parts(config, uow.clone(), wake, &registry)?;
     let state = HttpState {
         settings: Arc::new(HttpSettings {
             served_by: config.served_by.clone(),
@@ -210,11 +298,15 @@ fn build_parts(
         feed: FeedService::new(core.clone()),
         notifications: NotificationService::new(core.clone()),
         search: SearchService::new(core),
+        media,
+        media_jobs: media_jobs.clone(),
     };
     Ok(ApiParts {
         state,
         pool,
         process_metrics,
+        media: media_parts,
+        media_jobs,
     })
 }
 

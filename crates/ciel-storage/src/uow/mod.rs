@@ -11,6 +11,7 @@ mod maintenance;
 mod media;
 mod moderation;
 mod notifications;
+mod outbox;
 mod post_visibility;
 mod posts;
 mod search;
@@ -19,6 +20,7 @@ mod stories;
 mod story_rows;
 mod story_visibility;
 mod trust;
+mod uploads;
 
 pub use maintenance::MAINTENANCE_LOCK_KEY;
 
