@@ -7,6 +7,7 @@ mod engagement;
 mod graph;
 mod health;
 mod invites;
+mod media;
 mod metrics;
 mod moderation;
 mod notifications;
