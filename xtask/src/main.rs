@@ -1,4 +1,5 @@
-//! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy.
+//! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
+//! dlq.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -6,6 +7,7 @@
 mod bench;
 mod codegen;
 mod dev;
+mod dlq;
 mod migrate;
 mod seed;
 mod services_cmd;
@@ -27,6 +29,9 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  dlq list|replay [--limit N]
+                           show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
+                           AMQP_MEDIA_QUEUE)
   bench login [--seconds N]
                            login throughput vs raw Argon2, reads under a login flood
 ";
@@ -67,6 +72,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("seed") => runtime()?.block_on(seed::run_cli()),
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
+        Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
