@@ -1,4 +1,5 @@
-//! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy.
+//! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
+//! dlq.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -6,6 +7,7 @@
 mod bench;
 mod codegen;
 mod dev;
+mod dlq;
 mod migrate;
 mod seed;
 mod services_cmd;
@@ -27,6 +29,9 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  dlq list|replay [--limit N]
+                           show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
+                           AMQP_MEDIA_QUEUE)
   bench login|feed|ratelimit|profile [--seconds N]
                            login: logins/s at 16 and 32 connections, reads beside them, RSS;
                            feed: home feed first page, hits and misses at 10^5 and 10^6 posts;
@@ -70,6 +75,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("seed") => runtime()?.block_on(seed::run_cli()),
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
+        Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

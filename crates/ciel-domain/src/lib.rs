@@ -24,6 +24,7 @@ pub mod search;
 pub mod stories;
 pub mod time;
 pub mod trust;
+pub mod uploads;
 pub mod users;
 pub mod visibility;
 

@@ -24,4 +24,7 @@ pub struct Media {
     pub bytes: i64,
     /// When processing finished.
     pub created_at: Timestamp,
+    /// A BlurHash placeholder computed from the thumb (absent for media processed before
+    /// placeholders existed).
+    pub blurhash: Option<String>,
 }

@@ -88,7 +88,8 @@ pub fn build_app(
                 .configure(routes::feed::configure)
                 .configure(routes::stories::configure)
                 .configure(routes::notifications::configure)
-                .configure(routes::search::configure),
+                .configure(routes::search::configure)
+                .configure(routes::media::configure),
         )
         .default_service(web::to(routes::fallback::not_found))
 }
@@ -114,7 +115,7 @@ pub fn build_metrics_app(
 }
 
 /// The serverless worker's application (`APP_MODE=serverless-worker`): `GET /health` (database
-/// ping) and nothing else yet; `POST /` runs a media job once the media pipeline lands.
+/// ping) and `POST /` (one media job: 200 done or failed permanently, 500 retry).
 pub fn build_lambda_app(
     state: HttpState,
 ) -> App<
@@ -131,5 +132,6 @@ pub fn build_lambda_app(
         .app_data(web::PayloadConfig::new(BODY_LIMIT_BYTES))
         .wrap(from_fn(edge))
         .service(web::resource("/health").get(routes::health::health))
+        .service(web::resource("/").post(routes::lambda::run_job))
         .default_service(web::to(routes::fallback::not_found))
 }

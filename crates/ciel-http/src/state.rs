@@ -3,8 +3,8 @@
 use crate::metrics::HttpMetrics;
 use ciel_app::{
     AccountService, AuthService, DeviceService, FeedService, HealthService, InviteService,
-    ModerationService, NotificationService, PostService, RateLimitService, SearchService,
-    SocialService, StoryService,
+    MediaJobService, MediaService, ModerationService, NotificationService, PostService,
+    RateLimitService, SearchService, SocialService, StoryService,
 };
 use ipnet::IpNet;
 use secrecy::SecretString;
@@ -56,4 +56,9 @@ pub struct HttpState {
     pub notifications: NotificationService,
     /// Search.
     pub search: SearchService,
+    /// Uploads and media.
+    pub media: MediaService,
+    /// The media job (the serverless worker's `POST /`); `None` where this process runs no
+    /// image pipeline.
+    pub media_jobs: Option<MediaJobService>,
 }

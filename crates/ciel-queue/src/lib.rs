@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod consumer;
+pub mod dead_letters;
 mod link;
 pub mod memory;
 pub mod message;

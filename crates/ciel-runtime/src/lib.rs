@@ -4,6 +4,7 @@
 
 pub mod cleanup;
 pub mod config;
+pub mod media;
 pub mod metrics;
 pub mod modes;
 pub mod shutdown;

@@ -3,6 +3,7 @@
 
 use crate::cleanup::CleanupLoop;
 use crate::config::{AppMode, Config};
+use crate::media::MediaBackground;
 use crate::metrics::ProcessMetrics;
 use crate::shutdown::signal_received;
 use crate::wiring::{self, WiringError};
@@ -80,6 +81,13 @@ pub async fn run(binary: Binary, config: Config) -> Result<(), RunError> {
 
 async fn run_api(config: &Config) -> Result<(), RunError> {
     let parts = wiring::build_api(config).await?;
+    // `combined` also consumes media jobs; `api` only relays its outbox to the broker.
+    let jobs = (config.mode == AppMode::Combined)
+        .then_some(parts.media_jobs)
+        .flatten();
+    let media = parts
+        .media
+        .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
     let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)?;
     let cleanup = CleanupLoop::start(parts.pool.clone(), parts.process_metrics.clone());
     tracing::info!(
@@ -90,20 +98,33 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
     );
     signal_received().await;
     server.stop().await;
+    if let Some(media) = media {
+        media.stop().await;
+    }
     cleanup.stop().await;
     tracing::info!("ciel-api stopped");
     Ok(())
 }
 
 async fn run_worker(config: &Config) -> Result<(), RunError> {
-    // The media consumer joins here with the media pipeline; until then the worker runs the
-    // scheduled cleanup (one executor per run across every instance) and stops cleanly.
+    // The media consumers (prefetch 1 each, `MEDIA_WORKER_CONCURRENCY` of them), the outbox
+    // relay, and the scheduled cleanup (one executor per run across every instance).
     let pool = wiring::connect_database(&config.database).await?;
-    let metrics = ProcessMetrics::register(&prometheus::Registry::new())
+    let registry = prometheus::Registry::new();
+    let metrics = ProcessMetrics::register(&registry)
         .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    let uow: std::sync::Arc<dyn ciel_domain::ports::UnitOfWork> =
+        std::sync::Arc::new(ciel_storage::PgUnitOfWork::new(pool.clone()));
+    let store = wiring::object_store(config)?;
+    let jobs = wiring::media_jobs(config, uow.clone(), store, crate::media::image_processor());
+    let media = wiring::media_parts(config, uow, ciel_app::RelayWake::new(), &registry)?
+        .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
     let cleanup = CleanupLoop::start(pool, metrics);
-    tracing::info!("ciel-worker connected to the database; cleanup loop started");
+    tracing::info!("ciel-worker started: media consumers, outbox relay, cleanup loop");
     signal_received().await;
+    if let Some(media) = media {
+        media.stop().await;
+    }
     cleanup.stop().await;
     tracing::info!("ciel-worker stopped");
     Ok(())

@@ -2,22 +2,26 @@
 //! the HTTP layer. Nothing else in the workspace chooses an adapter.
 
 use crate::config::{Config, DatabaseConfig};
+use crate::media::{MediaMetrics, MediaParts};
 use crate::metrics::{FeedCacheCollector, PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
+use ciel_app::media::MediaJobSettings;
 use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
 use ciel_app::{
     AccountService, AuthService, AvatarUrls, CoreDeps, DeviceService, FeedService, HealthService,
-    InviteService, MediaUrls, ModerationService, NotificationService, PostService,
-    RateLimitService, SearchService, SocialService, StoryService, SystemClock, UserGate,
+    InviteService, MediaJobService, MediaService, MediaSettings, MediaUrls, ModerationService,
+    NotificationService, PostService, RateLimitService, RelayWake, SearchService, SocialService,
+    StoryService, SystemClock, UserGate,
 };
 use ciel_cache::RedisCache;
-use ciel_domain::ports::{Cache, RateLimiter, UnitOfWork};
+use ciel_domain::ports::{Cache, Clock, ImageProcessor, ObjectStore, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
 };
 use ciel_media::{S3Settings, S3Store};
+use ciel_queue::{RabbitConfig, RabbitQueue};
 use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
     PgAccountRepo, PgAvatarMediaRepo, PgDeviceRepo, PgInviteRepo, PgModerationRepo,
@@ -119,10 +123,23 @@ pub struct ApiParts {
     pub pool: PgPool,
     /// Background-loop counters.
     pub process_metrics: ProcessMetrics,
+    /// What the media background work needs; `None` without a broker (serverless worker).
+    pub media: Option<MediaParts>,
+    /// The media job, when this build has an image pipeline.
+    pub media_jobs: Option<MediaJobService>,
 }
 
-/// Builds the API's adapters and services from configuration.
+/// Builds the API's adapters and services from configuration, with this build's image
+/// pipeline.
 pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
+    build_api_with(config, crate::media::image_processor()).await
+}
+
+/// [`build_api`] with a given image processor (tests inject theirs).
+pub async fn build_api_with(
+    config: &Config,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
     let url = config.redis_url.expose_secret();
     let prefix = config.redis_key_prefix.as_str();
@@ -134,14 +151,73 @@ pub async fn build_api(config: &Config) -> Result<ApiParts, WiringError> {
         redis_limiter,
         MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys),
     );
-    build_parts(config, pool, Some(Arc::new(cache)), Arc::new(limiter))
+    build_parts(
+        config,
+        pool,
+        Some(Arc::new(cache)),
+        Arc::new(limiter),
+        images,
+    )
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
 pub async fn build_lambda(config: &Config) -> Result<ApiParts, WiringError> {
+    build_lambda_with(config, crate::media::image_processor()).await
+}
+
+/// [`build_lambda`] with a given image processor (tests inject theirs).
+pub async fn build_lambda_with(
+    config: &Config,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
     let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
-    build_parts(config, pool, None, Arc::new(limiter))
+    build_parts(config, pool, None, Arc::new(limiter), images)
+}
+
+/// The media job over these ports, when there is an image processor.
+pub fn media_jobs(
+    config: &Config,
+    uow: Arc<dyn UnitOfWork>,
+    store: Arc<dyn ObjectStore>,
+    images: Option<Arc<dyn ImageProcessor>>,
+) -> Option<MediaJobService> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    images.map(|images| {
+        MediaJobService::new(
+            uow,
+            store,
+            images,
+            clock,
+            MediaJobSettings {
+                timeout: config.media_worker.job_timeout,
+                ..MediaJobSettings::default()
+            },
+        )
+    })
+}
+
+/// The broker side of the media work (`None` when no `AMQP_URL` is configured).
+pub fn media_parts(
+    config: &Config,
+    uow: Arc<dyn UnitOfWork>,
+    wake: RelayWake,
+    registry: &Registry,
+) -> Result<Option<MediaParts>, WiringError> {
+    let Some(url) = &config.amqp.url else {
+        return Ok(None);
+    };
+    let rabbit = RabbitConfig::new(url.expose_secret(), &config.amqp.media_queue)
+        .map_err(|e| WiringError::Adapter(format!("AMQP_MEDIA_QUEUE: {e}")))?;
+    let metrics = MediaMetrics::register(registry)
+        .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    Ok(Some(MediaParts {
+        uow,
+        queue: Arc::new(RabbitQueue::new(rabbit.clone())),
+        rabbit,
+        wake,
+        metrics,
+    }))
 }
 
 fn build_parts(
@@ -149,6 +225,7 @@ fn build_parts(
     pool: PgPool,
     cache: Option<Arc<dyn Cache>>,
     limiter: Arc<dyn RateLimiter>,
+    images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
     let registry = Registry::new();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
@@ -178,10 +255,21 @@ fn build_parts(
         uow: uow.clone(),
         cache: cache.clone(),
         media_urls: MediaUrls::new(Some(store.clone())),
-        store: Some(store),
+        store: Some(store.clone()),
         avatars: avatars.clone(),
         clock: Arc::new(SystemClock),
     };
+    let wake = RelayWake::new();
+    let media = MediaService::new(
+        core.clone(),
+        MediaSettings {
+            upload_url_ttl: config.upload_url_ttl,
+            upload_max_bytes: config.upload_max_bytes,
+        },
+        wake.clone(),
+    );
+    let media_jobs = media_jobs(config, uow.clone(), store, images);
+    let media_parts = media_parts(config, uow.clone(), wake, &registry)?;
     let state = HttpState {
         settings: Arc::new(HttpSettings {
             served_by: config.served_by.clone(),
@@ -224,6 +312,8 @@ fn build_parts(
         feed: FeedService::new(core.clone()),
         notifications: NotificationService::new(core.clone()),
         search: SearchService::new(core),
+        media,
+        media_jobs: media_jobs.clone(),
     };
     registry
         .register(Box::new(
@@ -234,6 +324,8 @@ fn build_parts(
         state,
         pool,
         process_metrics,
+        media: media_parts,
+        media_jobs,
     })
 }
 

@@ -225,6 +225,8 @@ diesel::table! {
         bytes -> Int8,
         /// The `created_at` column.
         created_at -> Timestamptz,
+        /// The `blurhash` column.
+        blurhash -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,8 @@
-//! The Postgres enums `post_visibility` and `story_visibility` mapped to the domain's types
-//! (through newtypes: neither the SQL types nor the domain types belong to this crate).
+//! The Postgres enums `post_visibility`, `story_visibility` and `media_upload_status` mapped to
+//! the domain's types (through newtypes: neither the SQL types nor the domain types belong to this
+//! crate).
 
+use ciel_domain::uploads::UploadStatus;
 use ciel_domain::visibility::{PostVisibility, StoryVisibility};
 use ciel_schema::sql_types;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
@@ -62,5 +64,30 @@ impl FromSql<sql_types::StoryVisibility, Pg> for PgStoryVisibility {
             b"close_friends_only" => Ok(Self(StoryVisibility::CloseFriendsOnly)),
             other => Err(unknown("story_visibility", other)),
         }
+    }
+}
+
+/// A `media_upload_status` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = sql_types::MediaUploadStatus)]
+pub struct PgUploadStatus(pub UploadStatus);
+
+impl ToSql<sql_types::MediaUploadStatus, Pg> for PgUploadStatus {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        out.write_all(self.0.as_str().as_bytes())?;
+        Ok(IsNull::No)
+    }
+}
+
+impl FromSql<sql_types::MediaUploadStatus, Pg> for PgUploadStatus {
+    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+        Ok(Self(match bytes.as_bytes() {
+            b"pending" => UploadStatus::Pending,
+            b"uploaded" => UploadStatus::Uploaded,
+            b"processing" => UploadStatus::Processing,
+            b"failed" => UploadStatus::Failed,
+            b"completed" => UploadStatus::Completed,
+            other => return Err(unknown("media_upload_status", other)),
+        }))
     }
 }

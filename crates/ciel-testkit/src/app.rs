@@ -2,11 +2,17 @@
 //! real HTTP on a free port, against a per-test database and the real Redis.
 
 use crate::db::TestDb;
-use crate::env::{redis_url, unique_name};
+use crate::env::{redis_url, service_var, unique_name};
+use crate::proxy::TcpProxy;
+use crate::services::ServiceKind;
+use ciel_domain::ports::ImageProcessor;
 use ciel_runtime::Config;
+use ciel_runtime::config::AppMode;
+use ciel_runtime::media::MediaBackground;
 use ciel_runtime::wiring::{self, RunningApi};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// A random standard-base64 32-byte key.
 fn random_key() -> String {
@@ -57,6 +63,15 @@ pub fn app_env(db: &TestDb) -> HashMap<String, String> {
 pub struct TestAppBuilder {
     overrides: HashMap<String, String>,
     removed: Vec<String>,
+    media: bool,
+    broker_proxy: bool,
+    images: Option<Arc<dyn ImageProcessor>>,
+}
+
+/// The `host:port` of an `amqp://user:pass@host:port/vhost` URL.
+fn amqp_authority(url: &str) -> &str {
+    let rest = url.split_once('@').map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
 }
 
 impl TestAppBuilder {
@@ -91,21 +106,90 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs the media flow for real: the test S3 (s3s-fs, a fresh bucket) and the test
+    /// RabbitMQ (a fresh queue), `APP_MODE=combined` so the app consumes its own jobs, short
+    /// retry back-offs (50 ms, 3 attempts) and a 100 ms outbox poll.
+    pub fn media(mut self) -> Self {
+        self.media = true;
+        self
+    }
+
+    /// Reaches the broker through a [`TcpProxy`] the test can cut ([`TestApp::broker`]).
+    pub fn broker_proxy(mut self) -> Self {
+        self.broker_proxy = true;
+        self
+    }
+
+    /// The image processor the app's media job runs (none: the build's default).
+    pub fn images(mut self, images: Arc<dyn ImageProcessor>) -> Self {
+        self.images = Some(images);
+        self
+    }
+
     /// Creates the database, builds the app through production wiring and serves it.
     pub async fn spawn(self) -> TestApp {
         let db = TestDb::migrated().await;
         let mut vars = app_env(&db);
+        let mut broker = None;
+        if self.media {
+            let s3 = |name: &str| service_var(ServiceKind::S3, name);
+            let bucket = unique_name("media").replace('_', "-");
+            let mut amqp = service_var(ServiceKind::RabbitMq, "AMQP_URL");
+            if self.broker_proxy {
+                let target = amqp_authority(&amqp).to_owned();
+                let proxy = TcpProxy::start(target.parse().expect("broker address")).await;
+                amqp = amqp.replace(&target, &proxy.addr().to_string());
+                broker = Some(proxy);
+            }
+            for (k, v) in [
+                ("APP_MODE", "combined".to_owned()),
+                ("S3_ENDPOINT", s3("S3_ENDPOINT")),
+                ("S3_REGION", s3("S3_REGION")),
+                ("AWS_ACCESS_KEY_ID", s3("AWS_ACCESS_KEY_ID")),
+                ("AWS_SECRET_ACCESS_KEY", s3("AWS_SECRET_ACCESS_KEY")),
+                ("S3_BUCKET", bucket),
+                ("AMQP_URL", amqp),
+                ("AMQP_MEDIA_QUEUE", unique_name("media")),
+                ("MEDIA_JOB_RETRY_BASE_MS", "50".to_owned()),
+                ("MEDIA_JOB_MAX_ATTEMPTS", "3".to_owned()),
+                ("OUTBOX_POLL_MS", "100".to_owned()),
+            ] {
+                vars.insert(k.to_owned(), v);
+            }
+        }
         vars.extend(self.overrides);
         for key in &self.removed {
             vars.remove(key);
         }
         let config = Config::from_map(&vars).unwrap_or_else(|e| panic!("test config: {e}"));
-        let parts = wiring::build_api(&config)
+        if self.media {
+            let s3 = &config.s3;
+            let store = ciel_media::S3Store::new(ciel_media::S3Settings {
+                endpoint: s3.endpoint.clone(),
+                public_endpoint: None,
+                region: s3.region.clone(),
+                bucket: s3.bucket.clone(),
+                path_style: true,
+                access_key_id: s3.access_key_id.clone(),
+                secret_access_key: vars.get("AWS_SECRET_ACCESS_KEY").cloned(),
+            })
+            .expect("test S3 store");
+            store.ensure_bucket().await.expect("test bucket");
+        }
+        let parts = wiring::build_api_with(&config, self.images)
             .await
             .unwrap_or_else(|e| panic!("building the app: {e}"));
+        let jobs = (config.mode == AppMode::Combined)
+            .then_some(parts.media_jobs)
+            .flatten();
+        let media = parts
+            .media
+            .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
         let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)
             .unwrap_or_else(|e| panic!("serving the app: {e}"));
         TestApp {
+            media,
+            broker,
             addr: server.addr,
             metrics_addr: server.metrics_addr,
             base_url: format!("http://{}", server.addr),
@@ -136,6 +220,9 @@ pub struct TestApp {
     /// The configuration it runs with (e.g. to mint tokens with its keys in tests).
     pub env: HashMap<String, String>,
     server: Option<RunningApi>,
+    media: Option<MediaBackground>,
+    /// The cuttable path to the broker, with [`TestAppBuilder::broker_proxy`].
+    pub broker: Option<TcpProxy>,
     /// The test's database.
     pub db: TestDb,
 }
@@ -165,10 +252,13 @@ impl TestApp {
             .expect("GET request")
     }
 
-    /// Stops the server gracefully.
+    /// Stops the server and the media background work gracefully.
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await;
+        }
+        if let Some(media) = self.media.take() {
+            media.stop().await;
         }
     }
 }

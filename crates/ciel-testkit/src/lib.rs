@@ -7,12 +7,16 @@
 //! without sharing state.
 
 pub mod app;
+pub mod broker;
 pub mod conformance;
 pub mod db;
 pub mod dedicated_redis;
 pub mod env;
 pub mod fixtures;
+pub mod images;
+pub mod lambda;
 pub mod process;
+pub mod proxy;
 pub mod query;
 pub mod services;
 pub mod sql;

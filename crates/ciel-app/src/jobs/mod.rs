@@ -8,7 +8,8 @@
 //! The steps: purge stories that expired more than 48 h ago, refresh `account_age_days` and
 //! recalculate the trust levels of the accounts whose age changed (with the domain's
 //! [`ciel_domain::trust::TrustRecord::recalculate_level`], which keeps Verified and forces New at
-//! three strikes), and delete invalid invite codes that expired more than 30 days ago. Time
+//! three strikes), delete invalid invite codes that expired more than 30 days ago, and
+//! re-enqueue uploads stuck in `uploaded`/`processing` for 15 minutes (through the outbox). Time
 //! comes from the injected [`ciel_domain::ports::Clock`].
 
 mod runner;
@@ -25,11 +26,18 @@ pub enum CleanupJob {
     AccountAges,
     /// Delete invalid invite codes expired more than 30 days ago (§3.6).
     Invites,
+    /// Re-enqueue up to 100 uploads stuck in `uploaded`/`processing` for 15 min (§3.9).
+    StaleUploads,
 }
 
 impl CleanupJob {
     /// Every step, in the order a run executes them.
-    pub const ALL: [CleanupJob; 3] = [Self::Stories, Self::AccountAges, Self::Invites];
+    pub const ALL: [CleanupJob; 4] = [
+        Self::Stories,
+        Self::AccountAges,
+        Self::Invites,
+        Self::StaleUploads,
+    ];
 
     /// The metric label.
     pub fn label(self) -> &'static str {
@@ -37,6 +45,7 @@ impl CleanupJob {
             Self::Stories => "stories",
             Self::AccountAges => "account_ages",
             Self::Invites => "invites",
+            Self::StaleUploads => "stale_uploads",
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct RunReport {
     pub levels_changed: u64,
     /// Invite codes deleted.
     pub invites_deleted: u64,
+    /// Stale uploads whose job was enqueued again.
+    pub uploads_requeued: u64,
     /// Steps that failed (the others still ran).
     pub failed: Vec<CleanupJob>,
 }
@@ -92,6 +94,9 @@ impl JobRunner {
                 CleanupJob::Invites => steps::purge_invites(uow, now)
                     .await
                     .map(|n| report.invites_deleted = n),
+                CleanupJob::StaleUploads => crate::media::sweep::requeue_stale_uploads(uow, now)
+                    .await
+                    .map(|n| report.uploads_requeued = n),
             };
             if let Err(err) = outcome {
                 self.observer.failed(job);

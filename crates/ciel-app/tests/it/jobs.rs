@@ -39,7 +39,7 @@ impl JobObserver for Counts {
 
 impl Counts {
     /// (ran, failed) of each step, in run order.
-    fn of_each(&self) -> [(u32, u32); 3] {
+    fn of_each(&self) -> [(u32, u32); 4] {
         let map = self.0.lock().unwrap();
         CleanupJob::ALL.map(|job| map.get(&job).copied().unwrap_or_default())
     }
@@ -145,7 +145,7 @@ async fn a_run_promotes_week_old_accounts_by_the_injected_clock_and_keeps_the_ot
     );
     assert_eq!((report.accounts_aged, report.levels_changed), (5, 1));
     assert!(report.failed.is_empty());
-    assert_eq!(counts.of_each(), [(1, 0); 3]);
+    assert_eq!(counts.of_each(), [(1, 0); 4]);
     let points = format!(
         "user_trust_scores WHERE user_id = '{ready}' AND trust_points = 20 AND posts_count = 5"
     );
@@ -206,7 +206,70 @@ async fn stories_older_than_48_hours_past_expiry_and_dead_invites_are_purged() {
         0
     );
     assert_eq!(count(&db, "invite_codes").await, 2);
-    assert_eq!(counts.of_each(), [(1, 0); 3]);
+    assert_eq!(counts.of_each(), [(1, 0); 4]);
+}
+
+#[tokio::test]
+async fn uploads_stuck_for_15_minutes_are_enqueued_again_through_the_outbox() {
+    let (db, pool) = setup().await;
+    let clock = now();
+    let ann = user(&db, "ann").await;
+    let mut stale = Vec::new();
+    for (status, uploaded, created, is_stale) in [
+        (
+            "uploaded",
+            Some(clock - Duration::minutes(16)),
+            clock - Duration::hours(1),
+            true,
+        ),
+        ("processing", None, clock - Duration::minutes(20), true),
+        (
+            "uploaded",
+            Some(clock - Duration::minutes(14)),
+            clock - Duration::hours(1),
+            false,
+        ),
+        ("pending", None, clock - Duration::days(3), false),
+        (
+            "completed",
+            Some(clock - Duration::days(1)),
+            clock - Duration::days(1),
+            false,
+        ),
+        (
+            "failed",
+            Some(clock - Duration::days(1)),
+            clock - Duration::days(1),
+            false,
+        ),
+    ] {
+        let id = uuid::Uuid::new_v4();
+        let uploaded_at = uploaded.map_or_else(|| "NULL".to_owned(), lit);
+        db.run_sql(&format!(
+            "INSERT INTO media_uploads (id, owner_id, original_key, content_type, bytes, status, \
+             uploaded_at, created_at) VALUES ('{id}', '{ann}', 'uploads/{ann}/{id}.png', \
+             'image/png', 10, '{status}', {uploaded_at}, {})",
+            lit(created)
+        ))
+        .await;
+        if is_stale {
+            stale.push(id);
+        }
+    }
+    let (runner, counts) = runner(&pool, clock);
+    let RunOutcome::Ran(report) = runner.run_once().await.unwrap() else {
+        panic!("ran");
+    };
+    assert_eq!(report.uploads_requeued, 2);
+    assert_eq!(count(&db, "job_outbox").await, 2);
+    for id in stale {
+        let row = format!(
+            "job_outbox WHERE kind = 'media_job' AND payload->>'upload_id' = '{id}' \
+             AND payload->>'owner_id' = '{ann}' AND payload->>'original_key' = 'uploads/{ann}/{id}.png'"
+        );
+        assert_eq!(count(&db, &row).await, 1, "{id}");
+    }
+    assert_eq!(counts.of_each()[3], (1, 0), "stale_uploads counted");
 }
 
 #[tokio::test]
@@ -227,7 +290,7 @@ async fn a_failing_step_is_counted_and_the_others_still_run() {
     };
 
     assert_eq!(report.failed, [CleanupJob::Stories]);
-    assert_eq!(counts.of_each(), [(1, 1), (1, 0), (1, 0)]);
+    assert_eq!(counts.of_each(), [(1, 1), (1, 0), (1, 0), (1, 0)]);
     assert_eq!(count(&db, "invite_codes").await, 0, "the invites step ran");
 }
 
@@ -276,7 +339,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
     assert_eq!(skipped.unwrap(), RunOutcome::Skipped);
     assert_eq!(
         second_counts.of_each(),
-        [(0, 0); 3],
+        [(0, 0); 4],
         "the second executed nothing"
     );
 
@@ -289,7 +352,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         matches!(outcome, RunOutcome::Ran(ref r) if r.failed.is_empty()),
         "{outcome:?}"
     );
-    assert_eq!(first_counts.of_each(), [(1, 0); 3]);
+    assert_eq!(first_counts.of_each(), [(1, 0); 4]);
     assert_eq!(advisory_locks(&db).await, 0, "released with the run");
 
     // The lock is free again: the next run is the second runner's.
@@ -297,7 +360,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         second.run_once().await.unwrap(),
         RunOutcome::Ran(_)
     ));
-    assert_eq!(second_counts.of_each(), [(1, 0); 3]);
+    assert_eq!(second_counts.of_each(), [(1, 0); 4]);
 }
 
 #[tokio::test]
@@ -313,12 +376,12 @@ async fn the_loop_runs_at_start_and_stops_promptly_on_shutdown() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert_eq!(counts.of_each(), [(1, 0); 3], "ran once at start");
+    assert_eq!(counts.of_each(), [(1, 0); 4], "ran once at start");
 
     stop.send(true).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(2), looping)
         .await
         .expect("the loop stops at once, not after the hour")
         .unwrap();
-    assert_eq!(counts.of_each(), [(1, 0); 3], "and runs no more");
+    assert_eq!(counts.of_each(), [(1, 0); 4], "and runs no more");
 }

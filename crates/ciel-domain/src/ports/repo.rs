@@ -10,6 +10,10 @@ pub enum RepoError {
     /// deleted concurrently); names the constraint.
     #[error("missing reference on {0}")]
     MissingReference(String),
+    /// A row cannot be deleted because others still refer to it (a `RESTRICT` foreign key,
+    /// e.g. media attached to a post or story); names the constraint.
+    #[error("still referenced through {0}")]
+    StillReferenced(String),
     /// The storage is unreachable or failed.
     #[error("storage unavailable: {0}")]
     Unavailable(String),

@@ -19,12 +19,14 @@ use crate::ports::maintenance::MaintenanceStore;
 use crate::ports::media::MediaStore;
 use crate::ports::moderation_store::ModerationStore;
 use crate::ports::notifications::NotificationStore;
+use crate::ports::outbox::OutboxStore;
 use crate::ports::posts::PostStore;
 use crate::ports::repo::RepoError;
 use crate::ports::search::SearchStore;
 use crate::ports::session_store::SessionStore;
 use crate::ports::stories::StoryStore;
 use crate::ports::trust::TrustStore;
+use crate::ports::uploads::UploadStore;
 use async_trait::async_trait;
 use std::future::Future;
 use std::pin::Pin;
@@ -49,6 +51,8 @@ pub trait Tx:
     + MaintenanceStore
     + SearchStore
     + FeedStore
+    + UploadStore
+    + OutboxStore
     + Send
 {
 }

@@ -1,8 +1,10 @@
-//! `Media` on the wire (contract §1.8).
+//! `Media`, `UploadIntent` and `UploadStatus` on the wire (contract §1.8), and the upload
+//! request body.
 
 use ciel_app::MediaView;
+use ciel_app::media::{UploadIntent, UploadState};
 use ciel_domain::time::format_timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A processed media with presigned URLs.
 #[derive(Serialize)]
@@ -19,6 +21,8 @@ pub struct MediaDto {
     thumb_url: Option<String>,
     medium_url: Option<String>,
     original_url: Option<String>,
+    /// Extra (not in the reference): a BlurHash placeholder, `null` when unknown.
+    blurhash: Option<String>,
 }
 
 impl From<MediaView> for MediaDto {
@@ -37,6 +41,65 @@ impl From<MediaView> for MediaDto {
             thumb_url: v.thumb_url,
             medium_url: v.medium_url,
             original_url: v.original_url,
+            blurhash: m.blurhash,
+        }
+    }
+}
+
+/// `POST /media/upload` body.
+#[derive(Deserialize)]
+pub struct UploadBody {
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub content_type: String,
+    /// The exact size of the upload.
+    pub bytes: i64,
+}
+
+/// One header the PUT must carry.
+#[derive(Serialize)]
+pub struct HeaderDto {
+    name: String,
+    value: String,
+}
+
+/// An upload intent.
+#[derive(Serialize)]
+pub struct UploadIntentDto {
+    upload_id: String,
+    object_key: String,
+    upload_url: String,
+    expires_in_seconds: u64,
+    headers: Vec<HeaderDto>,
+}
+
+impl From<UploadIntent> for UploadIntentDto {
+    fn from(i: UploadIntent) -> Self {
+        Self {
+            upload_id: i.upload_id.to_string(),
+            object_key: i.object_key,
+            upload_url: i.upload_url,
+            expires_in_seconds: i.expires_in_seconds,
+            headers: i
+                .headers
+                .into_iter()
+                .map(|(name, value)| HeaderDto { name, value })
+                .collect(),
+        }
+    }
+}
+
+/// An upload's status.
+#[derive(Serialize)]
+pub struct UploadStatusDto {
+    status: &'static str,
+    processed_media_id: Option<String>,
+}
+
+impl From<UploadState> for UploadStatusDto {
+    fn from(s: UploadState) -> Self {
+        Self {
+            status: s.status.as_str(),
+            processed_media_id: s.processed_media_id.map(|id| id.to_string()),
         }
     }
 }

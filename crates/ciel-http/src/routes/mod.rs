@@ -7,6 +7,8 @@ pub mod feed;
 pub mod graph;
 pub mod health;
 pub mod invites;
+pub mod lambda;
+pub mod media;
 pub mod metrics;
 pub mod moderation;
 pub mod notifications;

@@ -11,6 +11,7 @@ mod edge_hardening;
 mod gate;
 mod health;
 mod invites;
+mod media;
 mod metrics;
 mod moderation;
 mod notifications;

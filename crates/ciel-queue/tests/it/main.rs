@@ -589,3 +589,42 @@ async fn an_unroutable_address_times_out_within_the_connect_timeout() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn dead_letters_can_be_listed_in_place_and_replayed_to_the_work_queue() {
+    use ciel_queue::dead_letters;
+    let config = config();
+    let broker = Broker::new(&config.queues).await;
+    let dead = config.queues.dead().to_owned();
+    for body in [&b"{first"[..], b"{second"] {
+        broker
+            .publish_raw(&dead, body, BasicProperties::default())
+            .await;
+    }
+    let listed = dead_letters::list(&config, 10).await.unwrap();
+    let bodies: Vec<&str> = listed.iter().map(|d| d.body.as_str()).collect();
+    assert_eq!(bodies, ["{first", "{second"]);
+    // Listing leaves them there.
+    assert_eq!(dead_letters::list(&config, 1).await.unwrap().len(), 1);
+    let depths = topology::depths(&broker.channel, &config.queues)
+        .await
+        .unwrap();
+    assert_eq!((depths.main, depths.dead), (0, 2));
+    // Replay moves them back as fresh version-1 jobs at attempt 1.
+    assert_eq!(dead_letters::replay(&config, 10).await.unwrap(), 2);
+    let (props, body) = broker.wait_get(config.queues.main()).await;
+    assert_eq!(body, b"{first");
+    assert_eq!(message::attempt(&props), 1);
+    let version = props
+        .headers()
+        .as_ref()
+        .unwrap()
+        .inner()
+        .get(VERSION_HEADER)
+        .cloned();
+    assert_eq!(version, Some(AMQPValue::LongLongInt(1)));
+    let depths = topology::depths(&broker.channel, &config.queues)
+        .await
+        .unwrap();
+    assert_eq!(depths.dead, 0);
+}

@@ -119,6 +119,25 @@ pub struct AmqpConfig {
     pub media_queue: String,
 }
 
+/// The media worker (`MEDIA_*`, `OUTBOX_POLL_MS`): how many jobs run at once, how long one
+/// image may take, how often a transient failure is retried.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaWorkerConfig {
+    /// Jobs processed at once by one process (`MEDIA_WORKER_CONCURRENCY`, default 2).
+    pub concurrency: u16,
+    /// Longest processing of one image before it fails permanently
+    /// (`MEDIA_JOB_TIMEOUT_SECONDS`, default 60).
+    pub job_timeout: Duration,
+    /// Attempts before a transiently failing job is dead-lettered (`MEDIA_JOB_MAX_ATTEMPTS`,
+    /// default 5).
+    pub max_attempts: u32,
+    /// First retry back-off, doubled per attempt (`MEDIA_JOB_RETRY_BASE_MS`, default 1000).
+    pub retry_base: Duration,
+    /// How often the outbox relay looks for due jobs when not woken (`OUTBOX_POLL_MS`,
+    /// default 1000).
+    pub outbox_poll: Duration,
+}
+
 /// Token settings (`PASETO_*`, `*_TTL_*`).
 #[derive(Debug)]
 pub struct AuthConfig {
@@ -173,6 +192,8 @@ pub struct Config {
     pub s3: S3Config,
     /// Message broker.
     pub amqp: AmqpConfig,
+    /// The media worker.
+    pub media_worker: MediaWorkerConfig,
     /// Tokens and admin secret.
     pub auth: AuthConfig,
     /// Presigned PUT lifetime.
@@ -319,6 +340,18 @@ impl Config {
             },
             media_queue: r.string("AMQP_MEDIA_QUEUE", "ciel.media"),
         };
+        let media_worker = MediaWorkerConfig {
+            concurrency: r.number("MEDIA_WORKER_CONCURRENCY", 2, 1, 256),
+            job_timeout: Duration::from_secs(r.number("MEDIA_JOB_TIMEOUT_SECONDS", 60, 1, 3600)),
+            max_attempts: r.number("MEDIA_JOB_MAX_ATTEMPTS", 5, 1, 100),
+            retry_base: Duration::from_millis(r.number(
+                "MEDIA_JOB_RETRY_BASE_MS",
+                1000,
+                1,
+                3_600_000,
+            )),
+            outbox_poll: Duration::from_millis(r.number("OUTBOX_POLL_MS", 1000, 10, 3_600_000)),
+        };
         let auth = AuthConfig {
             access_key: r.paseto_key("PASETO_ACCESS_KEY", !serverless),
             refresh_key: r.paseto_key("PASETO_REFRESH_KEY", !serverless),
@@ -352,6 +385,7 @@ impl Config {
             rate_limit_overrides,
             s3,
             amqp,
+            media_worker,
             auth,
             upload_url_ttl: r.seconds("UPLOAD_URL_TTL_SECONDS", 900),
             upload_max_bytes: r.number("UPLOAD_MAX_BYTES", 10_485_760, 1, 5 * 1024 * 1024 * 1024),

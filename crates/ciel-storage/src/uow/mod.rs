@@ -12,6 +12,7 @@ mod maintenance;
 mod media;
 mod moderation;
 mod notifications;
+mod outbox;
 mod post_visibility;
 mod posts;
 mod search;
@@ -20,6 +21,7 @@ mod stories;
 mod story_rows;
 mod story_visibility;
 mod trust;
+mod uploads;
 
 pub use maintenance::MAINTENANCE_LOCK_KEY;
 

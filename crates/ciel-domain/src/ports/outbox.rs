@@ -1,0 +1,43 @@
+//! The job outbox: jobs written in the same transaction as the change that needs them, and
+//! published to the broker afterwards by a relay, so a broker outage delays a job but never
+//! loses it.
+
+use crate::ports::jobs::MediaJob;
+use crate::ports::repo::RepoError;
+use crate::time::Timestamp;
+use async_trait::async_trait;
+use uuid::Uuid;
+
+/// A job waiting in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxEntry {
+    /// The outbox row.
+    pub id: Uuid,
+    /// The job to publish.
+    pub job: MediaJob,
+    /// Failed publish attempts so far.
+    pub attempts: i32,
+}
+
+/// The outbox, inside a unit of work.
+#[async_trait]
+pub trait OutboxStore: Send {
+    /// Adds a media job, due at `now`.
+    async fn enqueue_media_job(&mut self, job: &MediaJob, now: Timestamp) -> Result<(), RepoError>;
+
+    /// Locks up to `limit` jobs due at `now` (oldest first), skipping rows another relay holds.
+    async fn lock_due_jobs(
+        &mut self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, RepoError>;
+
+    /// Removes a published job.
+    async fn delete_job(&mut self, id: Uuid) -> Result<(), RepoError>;
+
+    /// Records a failed publish: one more attempt, the error, due again at `next`.
+    async fn defer_job(&mut self, id: Uuid, error: &str, next: Timestamp) -> Result<(), RepoError>;
+
+    /// Jobs in the outbox (due or not).
+    async fn outbox_len(&mut self) -> Result<i64, RepoError>;
+}
