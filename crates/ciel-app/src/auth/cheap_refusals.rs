@@ -94,9 +94,8 @@ fn saturated() -> (AuthService, Arc<Stores>, crate::password_pool::Reservation) 
         Duration::from_secs(60),
         Duration::from_secs(600),
     ));
-    let service =
-        AuthService::new(stores.clone(), stores.clone(), tokens, pool, stores.clone())
-            .with_invites(stores.clone());
+    let service = AuthService::new(stores.clone(), stores.clone(), tokens, pool, stores.clone())
+        .with_invites(stores.clone());
     (service, stores, held)
 }
 

@@ -1,8 +1,8 @@
 //! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
 
 mod accounts;
-mod graph;
 mod feed;
+mod graph;
 mod migrations;
 mod notifications;
 mod posts;
