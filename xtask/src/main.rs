@@ -29,6 +29,8 @@ usage: cargo xtask <command>
   tidy                     check dependency rules and module docs
   bench login [--seconds N]
                            login throughput vs raw Argon2, reads under a login flood
+  bench media [--seconds N]
+                           image pipeline vs vipsthumbnail (installs it), memory per job
 ";
 
 /// The workspace root.

@@ -3,6 +3,7 @@
 
 mod harness;
 mod login;
+mod media;
 
 use anyhow::{Result, bail};
 
@@ -10,6 +11,7 @@ use anyhow::{Result, bail};
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("login") => login::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login [--seconds N]"),
+        Some("media") => media::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login|media [--seconds N]"),
     }
 }

@@ -18,12 +18,11 @@ mod orient;
 mod resize;
 mod strip;
 
-pub use self::encode::JPEG_QUALITY;
+pub use self::encode::{JPEG_QUALITY, encode};
 pub use self::resize::fit;
 
 use ciel_domain::ports::images::{MEDIUM_MAX_SIDE, THUMB_MAX_SIDE};
 use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits, ImageProcessor, ProcessedImage};
-use image::DynamicImage;
 use image::metadata::Orientation;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -52,8 +51,14 @@ impl ImagePipeline {
             }
             let orientation = orient::from_exif(stripped.exif);
             let source = stripped.clean.as_deref().unwrap_or(bytes);
-            let (derivatives, _) =
-                derive(source, format, limits, stripped.dimensions, orientation, false)?;
+            let (derivatives, _) = derive(
+                source,
+                format,
+                limits,
+                stripped.dimensions,
+                orientation,
+                false,
+            )?;
             Ok(derivatives)
         })
     }
@@ -138,7 +143,8 @@ fn unreachable_original() -> Result<Vec<u8>, ImageError> {
 }
 
 /// Decodes `source` (already stripped), makes the derivatives and, when `reencode_original`,
-/// the upright original re-encoded from its pixels.
+/// the upright original re-encoded from its pixels. The medium is made from the unturned pixels
+/// and turned afterwards, so turning never touches a full-size image except for the original.
 fn derive(
     source: &[u8],
     format: ImageFormat,
@@ -147,14 +153,15 @@ fn derive(
     orientation: Orientation,
     reencode_original: bool,
 ) -> Result<(Derivatives, Option<Vec<u8>>), ImageError> {
-    let mut image = None;
+    let mut scaled = None;
     if format == ImageFormat::Jpeg && !reencode_original {
         if let Some((width, height)) = dimensions {
             let medium = fit(width, height, MEDIUM_MAX_SIDE);
-            image = decode::decode_jpeg_scaled(source, medium)?.map(|scaled| (scaled, (width, height)));
+            scaled =
+                decode::decode_jpeg_scaled(source, medium)?.map(|image| (image, (width, height)));
         }
     }
-    let (mut image, (width, height)) = match image {
+    let (image, (width, height)) = match scaled {
         Some(found) => found,
         None => {
             let full = decode::decode_full(source, format, limits)?;
@@ -162,36 +169,28 @@ fn derive(
             (full, size)
         }
     };
-    orient::apply(&mut image, orientation);
+    let (medium_w, medium_h) = fit(width, height, MEDIUM_MAX_SIDE);
+    let mut medium = resize::resize(&image, medium_w, medium_h)?;
+    orient::apply(&mut medium, orientation);
+    let original = if reencode_original {
+        Some(encode::encode_upright(image, orientation, format)?)
+    } else {
+        drop(image);
+        None
+    };
     let (width, height) = if orient::swaps_sides(orientation) {
         (height, width)
     } else {
         (width, height)
     };
-    let original = if reencode_original {
-        Some(encode::encode(&image, format)?)
-    } else {
-        None
-    };
-    let derivatives = derivatives_of(&image, width, height, format)?;
-    Ok((derivatives, original))
-}
-
-fn derivatives_of(
-    image: &DynamicImage,
-    width: u32,
-    height: u32,
-    format: ImageFormat,
-) -> Result<Derivatives, ImageError> {
-    let (medium_w, medium_h) = fit(width, height, MEDIUM_MAX_SIDE);
-    let medium = resize::resize(image, medium_w, medium_h)?;
     let (thumb_w, thumb_h) = fit(width, height, THUMB_MAX_SIDE);
     let thumb = resize::resize(&medium, thumb_w, thumb_h)?;
-    Ok(Derivatives {
+    let derivatives = Derivatives {
         width,
         height,
         blurhash: blurhash::of(&thumb)?,
         thumb: encode::encode(&thumb, format)?,
         medium: encode::encode(&medium, format)?,
-    })
+    };
+    Ok((derivatives, original))
 }

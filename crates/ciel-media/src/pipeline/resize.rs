@@ -13,8 +13,8 @@ pub fn fit(width: u32, height: u32, max_side: u32) -> (u32, u32) {
         return (width, height);
     }
     let scale = |side: u32| {
-        let scaled = (u64::from(side) * u64::from(max_side) + u64::from(longest) / 2)
-            / u64::from(longest);
+        let scaled =
+            (u64::from(side) * u64::from(max_side) + u64::from(longest) / 2) / u64::from(longest);
         u32::try_from(scaled).unwrap_or(max_side).clamp(1, max_side)
     };
     (scale(width), scale(height))

@@ -76,7 +76,10 @@ fn grayscale_stays_grayscale_and_16_bit_png_becomes_8_bit() {
     }));
     let p = process(&jpeg(&gray), ImageFormat::Jpeg);
     assert_eq!(decode(&p.medium, ImageFormat::Jpeg).color(), ColorType::L8);
-    assert_eq!(decode(&p.medium, ImageFormat::Jpeg).dimensions(), (800, 600));
+    assert_eq!(
+        decode(&p.medium, ImageFormat::Jpeg).dimensions(),
+        (800, 600)
+    );
 
     let deep = DynamicImage::ImageRgb16(ImageBuffer::from_fn(1000, 400, |x, _| {
         Rgb([(x * 60) as u16, 30_000, 65_535])
@@ -91,7 +94,10 @@ fn grayscale_stays_grayscale_and_16_bit_png_becomes_8_bit() {
 #[test]
 fn derivatives_look_like_the_source() {
     let source = photo(1600, 1200);
-    let p = process(&jpeg(&DynamicImage::ImageRgb8(source.clone())), ImageFormat::Jpeg);
+    let p = process(
+        &jpeg(&DynamicImage::ImageRgb8(source.clone())),
+        ImageFormat::Jpeg,
+    );
     let medium = decode(&p.medium, ImageFormat::Jpeg).to_rgb8();
     // Same gradient: compare a few points against the source at twice the coordinates.
     for (x, y) in [(10, 10), (400, 300), (790, 590), (100, 500)] {
@@ -106,7 +112,10 @@ fn derivatives_look_like_the_source() {
 
 #[test]
 fn the_blurhash_is_4x3_components_of_the_thumb() {
-    let p = process(&png(&DynamicImage::ImageRgb8(photo(400, 300))), ImageFormat::Png);
+    let p = process(
+        &png(&DynamicImage::ImageRgb8(photo(400, 300))),
+        ImageFormat::Png,
+    );
     // 1 (size) + 1 (max AC) + 4 (DC) + 2 per AC component (11).
     assert_eq!(p.blurhash.len(), 28, "{}", p.blurhash);
     let (w, h) = (32, 24);

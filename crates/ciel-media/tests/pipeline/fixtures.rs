@@ -63,7 +63,12 @@ pub fn webp(image: &DynamicImage) -> Vec<u8> {
 /// A half-transparent RGBA image.
 pub fn translucent(width: u32, height: u32) -> RgbaImage {
     RgbaImage::from_fn(width, height, |x, y| {
-        Rgba([(x % 256) as u8, (y % 256) as u8, 90, if x < width / 2 { 0 } else { 255 }])
+        Rgba([
+            (x % 256) as u8,
+            (y % 256) as u8,
+            90,
+            if x < width / 2 { 0 } else { 255 },
+        ])
     })
 }
 
@@ -143,7 +148,11 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -186,7 +195,11 @@ fn riff_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 
 /// A lossless `webp` rewrapped in an extended (VP8X) container with EXIF, XMP and ICCP chunks.
 pub fn with_webp_metadata(webp: &[u8], width: u32, height: u32, orientation: u16) -> Vec<u8> {
-    assert_eq!(&webp[12..16], b"VP8L", "the encoder writes a simple lossless file");
+    assert_eq!(
+        &webp[12..16],
+        b"VP8L",
+        "the encoder writes a simple lossless file"
+    );
     let vp8l = &webp[12..];
     let mut vp8x = vec![0x20 | 0x08 | 0x04, 0, 0, 0];
     vp8x.extend_from_slice(&(width - 1).to_le_bytes()[..3]);

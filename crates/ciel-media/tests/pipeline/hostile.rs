@@ -21,7 +21,10 @@ fn png_declaring(width: u32, height: u32) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     out.extend(png_chunk(b"IHDR", &ihdr));
     // zlib: a fixed-Huffman block of zeros, enough to start decoding.
-    out.extend(png_chunk(b"IDAT", &[0x78, 0x9C, 0x63, 0x60, 0x18, 0x05, 0x00]));
+    out.extend(png_chunk(
+        b"IDAT",
+        &[0x78, 0x9C, 0x63, 0x60, 0x18, 0x05, 0x00],
+    ));
     out.extend(png_chunk(b"IEND", &[]));
     out
 }
@@ -80,7 +83,10 @@ fn a_decompression_bomb_is_too_large_without_allocating_its_pixels() {
         max_pixels: 4_000_000,
     };
     let (result, peak) = peak_during(|| run(&zeros, ImageFormat::Png, tight));
-    assert!(matches!(result, Err(ImageError::TooLarge { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ImageError::TooLarge { .. })),
+        "{result:?}"
+    );
     assert!(peak < 1 << 20, "{peak} bytes allocated");
 }
 
@@ -108,7 +114,10 @@ fn zero_dimensions_are_corrupt() {
         (jpeg_declaring(0, 16), ImageFormat::Jpeg),
     ] {
         let result = run(&bytes, format, ImageLimits::default());
-        assert!(matches!(result, Err(ImageError::Corrupt(_))), "{format:?}: {result:?}");
+        assert!(
+            matches!(result, Err(ImageError::Corrupt(_))),
+            "{format:?}: {result:?}"
+        );
     }
 }
 
@@ -126,7 +135,19 @@ fn truncated_files_are_corrupt() {
     for (bytes, format) in samples() {
         assert!(run(&bytes, format, ImageLimits::default()).is_ok());
         let len = bytes.len();
-        for cut in [0, 1, 3, 8, 16, 30, len / 4, len / 2, len * 3 / 4, len - 2, len - 1] {
+        for cut in [
+            0,
+            1,
+            3,
+            8,
+            16,
+            30,
+            len / 4,
+            len / 2,
+            len * 3 / 4,
+            len - 2,
+            len - 1,
+        ] {
             let result = run(&bytes[..cut], format, ImageLimits::default());
             assert!(
                 matches!(result, Err(ImageError::Corrupt(_))),
@@ -152,7 +173,10 @@ fn random_bytes_and_the_wrong_format_are_corrupt() {
     for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::Webp] {
         for n in [0, 1, 7, 64, 4096] {
             let result = run(&random(n), format, ImageLimits::default());
-            assert!(matches!(result, Err(ImageError::Corrupt(_))), "{format:?} {n}: {result:?}");
+            assert!(
+                matches!(result, Err(ImageError::Corrupt(_))),
+                "{format:?} {n}: {result:?}"
+            );
         }
     }
     let samples = samples();
@@ -160,7 +184,10 @@ fn random_bytes_and_the_wrong_format_are_corrupt() {
         for (_, format) in &samples {
             let result = run(bytes, *format, ImageLimits::default());
             if image::guess_format(bytes).ok() != Some(image_format(*format)) {
-                assert!(matches!(result, Err(ImageError::Corrupt(_))), "{format:?}: {result:?}");
+                assert!(
+                    matches!(result, Err(ImageError::Corrupt(_))),
+                    "{format:?}: {result:?}"
+                );
             }
         }
     }

@@ -55,9 +55,18 @@ fn assert_rotated(p: &ProcessedImage, format: ImageFormat) {
     for (name, bytes) in outputs(p) {
         let image = decode(bytes, format).to_rgb8();
         assert_eq!(image.dimensions(), (20, 40), "{format:?} {name}");
-        assert!(is_red(image.get_pixel(17, 2)), "{format:?} {name}: top right");
-        assert!(is_blue(image.get_pixel(2, 2)), "{format:?} {name}: top left");
-        assert!(is_blue(image.get_pixel(17, 37)), "{format:?} {name}: bottom right");
+        assert!(
+            is_red(image.get_pixel(17, 2)),
+            "{format:?} {name}: top right"
+        );
+        assert!(
+            is_blue(image.get_pixel(2, 2)),
+            "{format:?} {name}: top left"
+        );
+        assert!(
+            is_blue(image.get_pixel(17, 37)),
+            "{format:?} {name}: bottom right"
+        );
     }
 }
 
@@ -99,12 +108,18 @@ fn upright_originals_are_cleaned_losslessly_in_every_format() {
     for (upload, format) in cases {
         let p = process(&upload, format);
         assert_clean(&p, format);
-        assert!(p.original.len() < upload.len(), "{format:?}: nothing dropped");
+        assert!(
+            p.original.len() < upload.len(),
+            "{format:?}: nothing dropped"
+        );
         // Same pixels as the upload: the bitstream was kept, not re-encoded.
         let uploaded = decode_any(&upload, format);
         let served = decode(&p.original, format);
         assert_eq!(served.dimensions(), (1200, 900));
-        assert!(uploaded.as_bytes() == served.as_bytes(), "{format:?}: pixels changed");
+        assert!(
+            uploaded.as_bytes() == served.as_bytes(),
+            "{format:?}: pixels changed"
+        );
         assert_eq!(decode(&p.medium, format).dimensions(), (800, 600));
     }
 }
@@ -128,5 +143,42 @@ fn every_orientation_gives_the_upright_size() {
         assert_eq!((p.width, p.height), expected, "orientation {orientation}");
         assert_eq!(decode(&p.thumb, ImageFormat::Jpeg).dimensions(), expected);
         assert_clean(&p, ImageFormat::Jpeg);
+    }
+}
+
+/// Mean absolute difference of two same-sized images, per channel.
+fn mean_difference(a: &DynamicImage, b: &DynamicImage) -> f64 {
+    let (a, b) = (a.to_rgb8(), b.to_rgb8());
+    assert_eq!(a.dimensions(), b.dimensions());
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
+#[test]
+fn every_orientation_turns_the_pixels_like_the_exif_specification_says() {
+    // An asymmetric photo-like image: each of the 8 orientations looks different.
+    let source = DynamicImage::ImageRgb8(photo(64, 40));
+    let bytes = jpeg(&source);
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    for orientation in 1..=8u8 {
+        let mut expected = decoded.clone();
+        expected.apply_orientation(image::metadata::Orientation::from_exif(orientation).unwrap());
+        let p = process(
+            &with_jpeg_metadata(&bytes, u16::from(orientation)),
+            ImageFormat::Jpeg,
+        );
+        for (name, out) in [("original", &p.original), ("medium", &p.medium)] {
+            let got = decode(out, ImageFormat::Jpeg);
+            let diff = mean_difference(&got, &expected);
+            assert!(
+                diff < 6.0,
+                "orientation {orientation} {name}: mean difference {diff}"
+            );
+        }
     }
 }

@@ -74,7 +74,10 @@ pub(super) fn strip(bytes: &[u8]) -> Result<Stripped<'_>, ImageError> {
 }
 
 fn riff(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
-    let body: usize = chunks.iter().map(|(_, d)| 8 + d.len() + (d.len() & 1)).sum();
+    let body: usize = chunks
+        .iter()
+        .map(|(_, d)| 8 + d.len() + (d.len() & 1))
+        .sum();
     let mut out = Vec::with_capacity(12 + body);
     out.extend_from_slice(b"RIFF");
     out.extend_from_slice(&((body + 4) as u32).to_le_bytes());
