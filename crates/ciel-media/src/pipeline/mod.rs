@@ -27,13 +27,17 @@ use image::metadata::Orientation;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The production [`ImageProcessor`]: stateless, cheap to construct, safe to share.
+/// Construct it with `ImagePipeline::default()` (or `new()`).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ImagePipeline;
+pub struct ImagePipeline {
+    // Room for settings (e.g. a JPEG quality) without breaking callers.
+    _private: (),
+}
 
 impl ImagePipeline {
     /// A pipeline.
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 
     /// Only the derivatives and the BlurHash (no clean original) — what `cargo xtask bench
@@ -154,12 +158,12 @@ fn derive(
     reencode_original: bool,
 ) -> Result<(Derivatives, Option<Vec<u8>>), ImageError> {
     let mut scaled = None;
-    if format == ImageFormat::Jpeg && !reencode_original {
-        if let Some((width, height)) = dimensions {
-            let medium = fit(width, height, MEDIUM_MAX_SIDE);
-            scaled =
-                decode::decode_jpeg_scaled(source, medium)?.map(|image| (image, (width, height)));
-        }
+    if format == ImageFormat::Jpeg
+        && !reencode_original
+        && let Some((width, height)) = dimensions
+    {
+        let medium = fit(width, height, MEDIUM_MAX_SIDE);
+        scaled = decode::decode_jpeg_scaled(source, medium)?.map(|image| (image, (width, height)));
     }
     let (image, (width, height)) = match scaled {
         Some(found) => found,
