@@ -3,9 +3,12 @@
 //! GETs optionally rewritten to a public endpoint). Every adapter passes the `object_store_suite`
 //! in `ciel-testkit`.
 //!
-//! The image pipeline (decode with limits, orientation, metadata stripping, derivatives) will join
-//! this crate later.
+//! [`ImagePipeline`] implements the domain's `ImageProcessor` port with pure functions (see
+//! [`pipeline`]): decode with limits, EXIF orientation applied to the pixels, every byte of
+//! metadata stripped, thumb and medium derivatives, a BlurHash.
 
+pub mod pipeline;
 pub mod s3;
 
+pub use self::pipeline::{Derivatives, ImagePipeline};
 pub use self::s3::{S3Settings, S3Store, S3StoreError};

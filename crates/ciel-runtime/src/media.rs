@@ -17,14 +17,11 @@ use tokio::task::JoinHandle;
 
 use crate::config::MediaWorkerConfig;
 
-/// The image processor this build runs media jobs with.
-///
-/// `None` until `ciel_media::ImagePipeline` is merged; then this becomes
-/// `Some(Arc::new(ciel_media::ImagePipeline::default()))`. Without a processor no consumer is
-/// started (jobs wait in the queue, nothing is marked failed) and the serverless worker answers
-/// 500 (retry).
+/// The image processor this build runs media jobs with: `ciel_media::ImagePipeline`. (Wiring
+/// takes an `Option` so a build without one starts no consumer — jobs wait in the queue,
+/// nothing is marked failed — and the serverless worker answers 500, retry.)
 pub fn image_processor() -> Option<Arc<dyn ImageProcessor>> {
-    None
+    Some(Arc::new(ciel_media::ImagePipeline::default()))
 }
 
 /// How often the queue depths are read.

@@ -1,58 +1,7 @@
-//! A tiny deterministic `ImageProcessor` for tests of the media flow until the real
-//! `ciel_media::ImagePipeline` is wired in: it accepts PNG files only (signature and `IHDR`
-//! checked, dimensions read from the header, the 12 000 px side limit applied) and returns the
-//! input as the clean original and both derivatives, with a fixed BlurHash. Anything else is
-//! `ImageError::Corrupt`. Tests that use it assert the flow (states, keys, rows, retries), not
-//! the pixels.
-
-use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits, ImageProcessor, ProcessedImage};
-
-/// The BlurHash every processed test image gets.
-pub const TEST_BLURHASH: &str = "LEHV6nWB2yk8pyo0adR*.7kCMdnj";
-
-/// The test processor (see the module doc).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PngHeaderImages;
+//! Test images built without an image crate: a valid grey PNG of any size, for media-flow tests
+//! that upload real files through the presigned URL.
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-
-impl ImageProcessor for PngHeaderImages {
-    fn process(
-        &self,
-        bytes: &[u8],
-        format: ImageFormat,
-        limits: ImageLimits,
-    ) -> Result<ProcessedImage, ImageError> {
-        if format != ImageFormat::Png
-            || bytes.len() < 24
-            || bytes[..8] != PNG_SIGNATURE
-            || &bytes[12..16] != b"IHDR"
-        {
-            return Err(ImageError::Corrupt("not a PNG file".into()));
-        }
-        let be = |at: usize| {
-            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        };
-        let (width, height) = (be(16), be(20));
-        if width == 0 || height == 0 {
-            return Err(ImageError::Corrupt("empty image".into()));
-        }
-        if width > limits.max_side
-            || height > limits.max_side
-            || u64::from(width) * u64::from(height) > limits.max_pixels
-        {
-            return Err(ImageError::TooLarge { width, height });
-        }
-        Ok(ProcessedImage {
-            width,
-            height,
-            original: bytes.to_vec(),
-            thumb: bytes.to_vec(),
-            medium: bytes.to_vec(),
-            blurhash: TEST_BLURHASH.to_owned(),
-        })
-    }
-}
 
 /// A valid PNG of `width` × `height` (8-bit grey, every pixel mid-grey), built without an image
 /// crate: signature, `IHDR`, one stored (uncompressed) zlib `IDAT`, `IEND`.
@@ -115,22 +64,6 @@ fn crc32(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_dimensions_of_the_pngs_it_makes_and_refuses_the_rest() {
-        let p = PngHeaderImages
-            .process(&png(300, 200), ImageFormat::Png, ImageLimits::default())
-            .unwrap();
-        assert_eq!((p.width, p.height), (300, 200));
-        assert!(matches!(
-            PngHeaderImages.process(b"garbage", ImageFormat::Png, ImageLimits::default()),
-            Err(ImageError::Corrupt(_))
-        ));
-        assert!(matches!(
-            PngHeaderImages.process(&png(20_000, 1), ImageFormat::Png, ImageLimits::default()),
-            Err(ImageError::TooLarge { .. })
-        ));
-    }
 
     #[test]
     fn checksums_match_known_values() {

@@ -4,6 +4,7 @@
 mod feed;
 mod harness;
 mod login;
+mod media;
 mod profile;
 mod ratelimit;
 
@@ -16,6 +17,7 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("feed") => feed::run(&args[1..]),
         Some("ratelimit") => ratelimit::run(&args[1..]),
         Some("profile") => profile::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login|feed|ratelimit|profile [--seconds N]"),
+        Some("media") => media::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench login|feed|ratelimit|profile|media [--seconds N]"),
     }
 }

@@ -10,7 +10,7 @@ use crate::assert_error;
 use ciel_domain::ports::MediaJob;
 use ciel_domain::{UploadId, UserId};
 use ciel_testkit::TestApp;
-use ciel_testkit::images::{TEST_BLURHASH, png};
+use ciel_testkit::images::png;
 use lapin::BasicProperties;
 use reqwest::Method;
 use serde_json::Value;
@@ -49,7 +49,8 @@ async fn an_upload_goes_from_presigned_put_to_completed_media() {
         (Some(300), Some(200))
     );
     assert_eq!(media["bytes"].as_i64(), Some(photo.len() as i64));
-    assert_eq!(media["blurhash"], TEST_BLURHASH);
+    // A 4x3-component BlurHash of the thumb is 28 characters.
+    assert_eq!(media["blurhash"].as_str().map(str::len), Some(28));
     // Every URL serves its object, immutable for a year.
     for field in ["thumb_url", "medium_url", "original_url"] {
         let res = app

@@ -1,9 +1,8 @@
 //! Media (contract §2.7, §3.9): upload intents, the end-to-end flow over real S3 (s3s-fs) and
 //! RabbitMQ, the serverless worker, media reads and deletes.
 //!
-//! The flow tests run the media job with [`images`]: until `ciel_media::ImagePipeline` is
-//! merged that is the test kit's PNG-header processor; at merge it becomes the real pipeline
-//! (one line), and the PNGs the tests upload are real images either way.
+//! The flow tests run the media job with [`images`], the real `ciel_media::ImagePipeline`, on
+//! real images.
 
 mod access;
 mod flow;
@@ -17,10 +16,9 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The image processor the flow tests run. Switch to `ciel_media::ImagePipeline::default()`
-/// when it is merged.
+/// The image processor the flow tests run: the production pipeline.
 pub fn images() -> Arc<dyn ImageProcessor> {
-    Arc::new(ciel_testkit::images::PngHeaderImages)
+    Arc::new(ciel_media::ImagePipeline::default())
 }
 
 /// A TestApp that runs the media flow for real, with [`images`].

@@ -1,0 +1,411 @@
+//! The image pipeline against `vipsthumbnail`, measured in the same run (`cargo xtask bench
+//! media` installs vips and runs this in the release profile).
+//!
+//! For a 12 MP JPEG, a large PNG and a large (lossy) WebP, on 1 and on 2 threads: uploads per
+//! second making both derivatives (ours, and ours including the clean original) against
+//! `vipsthumbnail` making the same two sizes from the same file (one process per thread and
+//! size with `--vips-concurrency=1`, every iteration's file on one command line so process
+//! start-up is amortised). Then the peak memory of one in-flight job (a counting global
+//! allocator) and the share of the pipeline spent in JPEG encoding.
+//!
+//! Arguments (after `--`): `--seconds N` per measurement (default 3).
+
+// A bench prints its report; the counting allocator must be an `unsafe impl GlobalAlloc`.
+#![allow(clippy::print_stdout, unsafe_code)]
+
+use ciel_domain::ports::{ImageFormat, ImageLimits, ImageProcessor};
+use ciel_media::ImagePipeline;
+use ciel_media::pipeline::encode;
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::{DynamicImage, Rgb, RgbImage};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+// ---- peak memory: a counting allocator over the whole process ----
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn add(bytes: usize) {
+    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        add(layout.size());
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        add(layout.size());
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        add(new_size);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes allocated at the peak of `work`, above what was allocated before it (the input is
+/// already in memory, as it is in the worker after the download).
+fn peak_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = work();
+    (out, PEAK.load(Ordering::Relaxed) - base)
+}
+
+// ---- inputs ----
+
+/// Photo-like pixels: smooth gradients, soft waves, a few hard-edged shapes and sensor noise.
+fn photo(width: u32, height: u32) -> RgbImage {
+    let mut seed = 0x1234_5678_u32;
+    RgbImage::from_fn(width, height, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % 13) as f32 - 6.0;
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let wave = ((fx * 17.0).sin() * (fy * 11.0).cos()) * 40.0;
+        let inside = ((fx - 0.6).powi(2) + (fy - 0.4).powi(2)) < 0.04;
+        let stripe = ((x / 97 + y / 61) % 5 == 0) as u8 as f32 * 25.0;
+        let base = [
+            70.0 + 120.0 * fx + wave,
+            60.0 + 100.0 * fy - wave * 0.5 + stripe,
+            110.0 + 60.0 * (1.0 - fx) + if inside { 70.0 } else { 0.0 },
+        ];
+        Rgb(base.map(|v| (v + noise).clamp(0.0, 255.0) as u8))
+    })
+}
+
+struct Input {
+    label: &'static str,
+    format: ImageFormat,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    /// vips output suffix: same format, metadata stripped, comparable settings.
+    vips_out: &'static str,
+    target: f64,
+    target_text: &'static str,
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("writing a bench input");
+    path
+}
+
+fn inputs(dir: &Path) -> Vec<Input> {
+    eprintln!("bench: generating inputs …");
+    let big = DynamicImage::ImageRgb8(photo(4000, 3000));
+    let mut jpeg = Vec::new();
+    big.write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, 90))
+        .expect("encoding the JPEG input");
+    let jpeg_path = write(dir, "photo.jpg", &jpeg);
+
+    let mid = DynamicImage::ImageRgb8(photo(2400, 1600));
+    let mut png = Vec::new();
+    mid.write_with_encoder(PngEncoder::new(&mut png))
+        .expect("encoding the PNG input");
+    let png_path = write(dir, "photo.png", &png);
+
+    // A lossy WebP, as phones and browsers produce (`image` only writes lossless WebP).
+    let webp_path = dir.join("photo.webp");
+    let ok = Command::new("vips")
+        .arg("copy")
+        .arg(&jpeg_path)
+        .arg(format!("{}[Q=85,strip]", webp_path.display()))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "vips could not write the WebP input");
+    let webp = std::fs::read(&webp_path).expect("reading the WebP input");
+
+    vec![
+        Input {
+            label: "JPEG 4000x3000 q90",
+            format: ImageFormat::Jpeg,
+            path: jpeg_path,
+            bytes: jpeg,
+            vips_out: "jpg[Q=82,strip]",
+            target: 1.5,
+            target_text: ">= 1.5x (goal 2x)",
+        },
+        Input {
+            label: "PNG 2400x1600 RGB",
+            format: ImageFormat::Png,
+            path: png_path,
+            bytes: png,
+            vips_out: "png[compression=1,strip]",
+            target: 1.5,
+            target_text: ">= 1.5x",
+        },
+        Input {
+            label: "WebP 4000x3000 lossy",
+            format: ImageFormat::Webp,
+            path: webp_path,
+            bytes: webp,
+            vips_out: "webp[Q=82,strip]",
+            target: 1.0,
+            target_text: ">= 1.0x",
+        },
+    ]
+}
+
+// ---- measurements ----
+
+/// Uploads per second with `threads` threads each running `job` until `budget` has passed
+/// (at least twice each).
+fn rate(threads: usize, budget: Duration, job: impl Fn() + Sync) -> f64 {
+    job(); // warm-up
+    let started = Instant::now();
+    let done: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut n = 0;
+                    while n < 2 || started.elapsed() < budget {
+                        job();
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("bench thread"))
+            .sum()
+    });
+    done as f64 / started.elapsed().as_secs_f64()
+}
+
+/// `vipsthumbnail` making both sizes: per thread, one process per size over `n` copies of the
+/// file, single-threaded vips; returns uploads per second.
+fn vips_rate(input: &Input, threads: usize, n: usize, out: &Path) -> f64 {
+    let run = |thread: usize| {
+        for size in [800, 200] {
+            let status = Command::new("vipsthumbnail")
+                .args(std::iter::repeat_n(&input.path, n))
+                .arg("--size")
+                .arg(size.to_string())
+                .arg("--vips-concurrency=1")
+                .arg("-o")
+                .arg(format!(
+                    "{}/t{thread}_%s_{size}.{}",
+                    out.display(),
+                    input.vips_out
+                ))
+                .status()
+                .expect("running vipsthumbnail");
+            assert!(status.success(), "vipsthumbnail failed on {}", input.label);
+        }
+    };
+    run(0); // warm the page cache and the loader
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let run = &run;
+            scope.spawn(move || run(t));
+        }
+    });
+    (threads * n) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let seconds: u64 = match args.as_slice() {
+        [] => 3,
+        [flag, n] if flag == "--seconds" => n.parse().expect("--seconds takes a whole number"),
+        _ => panic!("usage: media [--seconds N]"),
+    };
+    let budget = Duration::from_secs(seconds);
+    let dir = std::env::temp_dir().join(format!("ciel-bench-media-{}", std::process::id()));
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("creating the bench directory");
+    let pipeline = ImagePipeline::default();
+    let limits = ImageLimits::default();
+    let inputs = inputs(&dir);
+
+    let mut table = Vec::new();
+    for input in &inputs {
+        let derivatives = || {
+            pipeline
+                .derivatives(&input.bytes, input.format, limits)
+                .expect("the pipeline failed on a bench input");
+        };
+        let full = || {
+            pipeline
+                .process(&input.bytes, input.format, limits)
+                .expect("the pipeline failed on a bench input");
+        };
+        for threads in [1, 2] {
+            eprintln!("bench: {} on {threads} thread(s) …", input.label);
+            let ours = rate(threads, budget, derivatives);
+            let ours_full = rate(threads, budget, full);
+            // Enough files per vips process for about the same time as ours took.
+            let n = ((ours * budget.as_secs_f64() / threads as f64 / 2.0) as usize).clamp(4, 200);
+            let vips = vips_rate(input, threads, n, &out);
+            table.push((input, threads, ours, ours_full, vips));
+        }
+    }
+
+    eprintln!("bench: memory and encode share …");
+    // Peak memory of one job, the input already in memory.
+    let mut memory = Vec::new();
+    for input in &inputs {
+        let (_, peak) = peak_of(|| pipeline.process(&input.bytes, input.format, limits));
+        memory.push((input.label.to_owned(), peak));
+    }
+    // The same JPEG with EXIF orientation 6: decoded in full, turned, original re-encoded.
+    let jpeg = &inputs[0];
+    let rotated = with_orientation_6(&jpeg.bytes);
+    let (_, peak) = peak_of(|| pipeline.process(&rotated, ImageFormat::Jpeg, limits));
+    memory.push(("JPEG 4000x3000, EXIF orientation 6".to_owned(), peak));
+
+    // JPEG encode share: time encoding the two derivatives (same sizes, same encoder and
+    // quality) against the whole derivative pipeline.
+    let d = pipeline
+        .derivatives(&jpeg.bytes, ImageFormat::Jpeg, limits)
+        .expect("derivatives");
+    let medium = image::load_from_memory(&d.medium).expect("medium");
+    let thumb = image::load_from_memory(&d.thumb).expect("thumb");
+    let per = |f: &dyn Fn()| {
+        let started = Instant::now();
+        let mut n = 0;
+        while n < 5 || started.elapsed() < budget {
+            f();
+            n += 1;
+        }
+        started.elapsed().as_secs_f64() / n as f64
+    };
+    let encode_time = per(&|| {
+        encode(&medium, ImageFormat::Jpeg).expect("encode");
+        encode(&thumb, ImageFormat::Jpeg).expect("encode");
+    });
+    let pipeline_time = per(&|| {
+        pipeline
+            .derivatives(&jpeg.bytes, ImageFormat::Jpeg, limits)
+            .expect("derivatives");
+    });
+    let rotated_time = per(&|| {
+        pipeline
+            .process(&rotated, ImageFormat::Jpeg, limits)
+            .expect("rotated");
+    });
+    let scaled_decode = per(&|| {
+        let mut decoder = jpeg_decoder::Decoder::new(&jpeg.bytes[..]);
+        decoder.scale(1000, 750).expect("scale");
+        decoder.decode().expect("scaled decode");
+    });
+    let full_decode = per(&|| {
+        image::load_from_memory(&jpeg.bytes).expect("full decode");
+    });
+    let webp_decode = per(&|| {
+        image::load_from_memory(&inputs[2].bytes).expect("webp decode");
+    });
+    let rotated_image = DynamicImage::ImageRgb8(photo(3000, 4000));
+    let original_encode = per(&|| {
+        encode(&rotated_image, ImageFormat::Jpeg).expect("encode");
+    });
+
+    let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+    println!();
+    println!("cargo xtask bench media — uploads/s (higher is better), vips = vipsthumbnail");
+    println!("{}", vips_version());
+    println!();
+    println!(
+        "{:<22} {:>8} {:>3} {:>12} {:>14} {:>10} {:>7} {:<18} ok",
+        "input", "size", "thr", "ours 2 sizes", "ours +original", "vips", "ratio", "target"
+    );
+    for (input, threads, ours, full, vips) in &table {
+        let ratio = ours / vips;
+        println!(
+            "{:<22} {:>6.1}MB {:>3} {:>12.1} {:>14.1} {:>10.1} {:>6.2}x {:<18} {}",
+            input.label,
+            input.bytes.len() as f64 / 1e6,
+            threads,
+            ours,
+            full,
+            vips,
+            ratio,
+            input.target_text,
+            if ratio >= input.target { "yes" } else { "NO" }
+        );
+    }
+    println!();
+    println!(
+        "peak memory per in-flight job (allocator, input excluded)   target <= 64 MiB for 12 MP"
+    );
+    for (label, peak) in &memory {
+        println!(
+            "  {:<38} {:>7.1} MiB {}",
+            label,
+            mib(*peak),
+            if mib(*peak) <= 64.0 { "yes" } else { "NO" }
+        );
+    }
+    println!();
+    let share = encode_time / pipeline_time;
+    println!(
+        "JPEG encode share of the pipeline (thumb+medium): {:.1} ms of {:.1} ms = {:.1} %   target <= 15 %: {}",
+        encode_time * 1e3,
+        pipeline_time * 1e3,
+        share * 100.0,
+        if share <= 0.15 { "yes" } else { "NO" }
+    );
+    println!(
+        "JPEG with orientation 6 (full decode, turn, re-encode original): {:.1} ms per upload, of which original encode ~{:.1} ms ({:.1} %)",
+        rotated_time * 1e3,
+        original_encode * 1e3,
+        original_encode / rotated_time * 100.0
+    );
+    println!(
+        "stages, 1 thread: JPEG decode at 1/4 DCT scale {:.1} ms, full JPEG decode {:.1} ms, full WebP decode {:.1} ms",
+        scaled_decode * 1e3,
+        full_decode * 1e3,
+        webp_decode * 1e3
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn vips_version() -> String {
+    Command::new("vipsthumbnail")
+        .arg("--vips-version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// `jpeg` with an APP1 EXIF segment (orientation 6) right after SOI.
+fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
+    let mut tiff = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((tiff.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}

@@ -1,0 +1,200 @@
+//! The image pipeline: pure, CPU-bound functions that turn an uploaded photo into what may be
+//! served ([`ImagePipeline`] implements the domain's `ImageProcessor` port).
+//!
+//! 1. `strip` walks the container (validating it) and rebuilds it from a whitelist of segments,
+//!    which is the clean original whenever the photo is already upright; it also hands over the
+//!    EXIF payload, read only for the orientation, and the header's dimensions.
+//! 2. Limits are checked from the header before any pixels are allocated (`decode`).
+//! 3. Upright photos: JPEGs are decoded at reduced DCT scale, just large enough for the medium
+//!    derivative; PNG and WebP are decoded in full. Rotated or flipped photos are decoded in
+//!    full, turned upright (`orient`) and the original is re-encoded from pixels.
+//! 4. `resize` makes the medium (≤800 px) and, from it, the thumb (≤200 px); `encode` writes
+//!    them in the source format from pixels only; `blurhash` summarises the thumb.
+
+mod blurhash;
+mod decode;
+mod encode;
+mod orient;
+mod resize;
+mod strip;
+
+pub use self::encode::{JPEG_QUALITY, encode};
+pub use self::resize::fit;
+
+use ciel_domain::ports::images::{MEDIUM_MAX_SIDE, THUMB_MAX_SIDE};
+use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits, ImageProcessor, ProcessedImage};
+use image::metadata::Orientation;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// The production [`ImageProcessor`]: stateless, cheap to construct, safe to share.
+/// Construct it with `ImagePipeline::default()` (or `new()`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImagePipeline {
+    // Room for settings (e.g. a JPEG quality) without breaking callers.
+    _private: (),
+}
+
+impl ImagePipeline {
+    /// A pipeline.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only the derivatives and the BlurHash (no clean original) — what `cargo xtask bench
+    /// media` compares with `vipsthumbnail`, which makes nothing else.
+    pub fn derivatives(
+        &self,
+        bytes: &[u8],
+        format: ImageFormat,
+        limits: ImageLimits,
+    ) -> Result<Derivatives, ImageError> {
+        guarded(|| {
+            let stripped = strip::strip(bytes, format)?;
+            if let Some((width, height)) = stripped.dimensions {
+                decode::check_limits(width, height, limits)?;
+            }
+            let orientation = orient::from_exif(stripped.exif);
+            let source = stripped.clean.as_deref().unwrap_or(bytes);
+            let (derivatives, _) = derive(
+                source,
+                format,
+                limits,
+                stripped.dimensions,
+                orientation,
+                false,
+            )?;
+            Ok(derivatives)
+        })
+    }
+}
+
+impl ImageProcessor for ImagePipeline {
+    fn process(
+        &self,
+        bytes: &[u8],
+        format: ImageFormat,
+        limits: ImageLimits,
+    ) -> Result<ProcessedImage, ImageError> {
+        guarded(|| process(bytes, format, limits))
+    }
+}
+
+/// The derivatives of one photo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derivatives {
+    /// Width of the upright original.
+    pub width: u32,
+    /// Height of the upright original.
+    pub height: u32,
+    /// Longest side ≤ 200 px, source format.
+    pub thumb: Vec<u8>,
+    /// Longest side ≤ 800 px, source format.
+    pub medium: Vec<u8>,
+    /// BlurHash of the thumb.
+    pub blurhash: String,
+}
+
+/// Decoders are fuzzed, but a panic on hostile bytes must still end as a permanent failure of
+/// that one upload, not as a crashed job that the queue would retry.
+fn guarded<T>(work: impl FnOnce() -> Result<T, ImageError>) -> Result<T, ImageError> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
+        tracing::error!("an image decoder panicked on malformed input");
+        Err(ImageError::Corrupt(
+            "the image is malformed (the decoder gave up)".into(),
+        ))
+    })
+}
+
+fn process(
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: ImageLimits,
+) -> Result<ProcessedImage, ImageError> {
+    let stripped = strip::strip(bytes, format)?;
+    if let Some((width, height)) = stripped.dimensions {
+        decode::check_limits(width, height, limits)?;
+    }
+    let orientation = orient::from_exif(stripped.exif);
+    let lossless = orientation == Orientation::NoTransforms && stripped.clean.is_some();
+    let source = stripped.clean.as_deref().unwrap_or(bytes);
+    let (derivatives, original) = derive(
+        source,
+        format,
+        limits,
+        stripped.dimensions,
+        orientation,
+        !lossless,
+    )?;
+    let original = match (original, stripped.clean) {
+        (Some(reencoded), _) => reencoded,
+        (None, Some(clean)) => clean,
+        (None, None) => unreachable_original()?,
+    };
+    Ok(ProcessedImage {
+        width: derivatives.width,
+        height: derivatives.height,
+        original,
+        thumb: derivatives.thumb,
+        medium: derivatives.medium,
+        blurhash: derivatives.blurhash,
+    })
+}
+
+fn unreachable_original() -> Result<Vec<u8>, ImageError> {
+    Err(ImageError::Encode(
+        "no clean original was produced".to_owned(),
+    ))
+}
+
+/// Decodes `source` (already stripped), makes the derivatives and, when `reencode_original`,
+/// the upright original re-encoded from its pixels. The medium is made from the unturned pixels
+/// and turned afterwards, so turning never touches a full-size image except for the original.
+fn derive(
+    source: &[u8],
+    format: ImageFormat,
+    limits: ImageLimits,
+    dimensions: Option<(u32, u32)>,
+    orientation: Orientation,
+    reencode_original: bool,
+) -> Result<(Derivatives, Option<Vec<u8>>), ImageError> {
+    let mut scaled = None;
+    if format == ImageFormat::Jpeg
+        && !reencode_original
+        && let Some((width, height)) = dimensions
+    {
+        let medium = fit(width, height, MEDIUM_MAX_SIDE);
+        scaled = decode::decode_jpeg_scaled(source, medium)?.map(|image| (image, (width, height)));
+    }
+    let (image, (width, height)) = match scaled {
+        Some(found) => found,
+        None => {
+            let full = decode::decode_full(source, format, limits)?;
+            let size = (full.width(), full.height());
+            (full, size)
+        }
+    };
+    let (medium_w, medium_h) = fit(width, height, MEDIUM_MAX_SIDE);
+    let mut medium = resize::resize(&image, medium_w, medium_h)?;
+    orient::apply(&mut medium, orientation);
+    let original = if reencode_original {
+        Some(encode::encode_upright(image, orientation, format)?)
+    } else {
+        drop(image);
+        None
+    };
+    let (width, height) = if orient::swaps_sides(orientation) {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let (thumb_w, thumb_h) = fit(width, height, THUMB_MAX_SIDE);
+    let thumb = resize::resize(&medium, thumb_w, thumb_h)?;
+    let derivatives = Derivatives {
+        width,
+        height,
+        blurhash: blurhash::of(&thumb)?,
+        thumb: encode::encode(&thumb, format)?,
+        medium: encode::encode(&medium, format)?,
+    };
+    Ok((derivatives, original))
+}
