@@ -1,17 +1,35 @@
+# syntax=docker/dockerfile:1
 # ciel-worker: one image per binary (DESIGN §6). Build from the workspace root:
 #   docker build -f deploy/docker/ciel-worker.Dockerfile -t ciel-worker .
-FROM rust:1.95-bookworm AS build
+# Dependencies are compiled in their own layer (cargo-chef): a change to Ciel's code rebuilds
+# only the workspace crates, not the ~400 dependencies.
+
+FROM rust:1.95-bookworm AS chef
+RUN cargo install cargo-chef --locked --version 0.1.78
 WORKDIR /src
+
+FROM chef AS planner
+COPY . .
+RUN cargo chef prepare --recipe-path recipe.json
+
+FROM chef AS build
+COPY --from=planner /src/recipe.json recipe.json
+RUN cargo chef cook --release --locked -p ciel-worker --recipe-path recipe.json
 COPY . .
 RUN cargo build --release --locked -p ciel-worker
 
+# Runtime: Debian slim (glibc, CA certificates for TLS to Postgres/Redis/S3/RabbitMQ) and curl
+# for the health check; no shell tools beyond that, no compiler, no sources.
 FROM debian:bookworm-slim
+SHELL ["/bin/sh", "-eu", "-c"]
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 ciel
+ && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin ciel
 COPY --from=build /src/target/release/ciel-worker /usr/local/bin/ciel-worker
-USER ciel
-ENV RUST_LOG=info LOG_FORMAT=json
-
+USER 10001:10001
+ENV RUST_LOG=info LOG_FORMAT=json APP_MODE=worker
+# ciel-worker serves no HTTP (its METRICS_ADDR is read but not served yet: docs/operations.md,
+# "Gaps"), so there is nothing to probe: the orchestrator restarts it when it exits.
+HEALTHCHECK NONE
 ENTRYPOINT ["/usr/local/bin/ciel-worker"]

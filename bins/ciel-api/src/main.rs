@@ -1,10 +1,27 @@
-//! `ciel-api`: the Ciel HTTP API (APP_MODE=api or combined). Only wiring: configuration → telemetry → `ciel_runtime::run`.
+//! `ciel-api`: the Ciel HTTP API (APP_MODE=api or combined). Only wiring: configuration → telemetry → `ciel_runtime::run`;
+//! `ciel-api migrate` applies the embedded migrations and exits (the container's migration job).
 
 use ciel_runtime::{Binary, Config, telemetry};
 use std::process::ExitCode;
 
+/// What the command line asks for.
+enum Command {
+    Serve,
+    Migrate,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let command = match std::env::args().nth(1).as_deref() {
+        None => Command::Serve,
+        Some("migrate") => Command::Migrate,
+        Some(other) => {
+            eprintln!(
+                "ciel-api: unknown argument {other:?}; usage: ciel-api [migrate] (configuration comes from the environment)"
+            );
+            return ExitCode::from(2);
+        }
+    };
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
@@ -19,11 +36,36 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await,
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
     match ciel_runtime::run(Binary::Api, config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "ciel-api failed");
             eprintln!("ciel-api: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> ExitCode {
+    match ciel_runtime::migrate(config).await {
+        Ok(applied) => {
+            tracing::info!(
+                ?applied,
+                schema = %ciel_runtime::migrate::expected_schema_version(),
+                "migrations up to date"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "ciel-api migrate failed");
+            eprintln!("ciel-api migrate: {err}");
             ExitCode::FAILURE
         }
     }

@@ -112,3 +112,52 @@ async fn a_short_admin_token_is_refused_at_start() {
         "the secret never reaches the output"
     );
 }
+
+fn run_to_exit(args: &[&str], env: &std::collections::HashMap<String, String>) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .envs(env)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning ciel-api")
+}
+
+#[tokio::test]
+async fn migrate_subcommand_migrates_an_empty_database_then_exits() {
+    let db = TestDb::empty().await;
+    let env = app_env(&db);
+    // Twice: the second run finds nothing to do and still succeeds (the Job may be re-run).
+    for run in 1..=2 {
+        let (status, stderr) =
+            wait_exit(run_to_exit(&["migrate"], &env), Duration::from_secs(60)).await;
+        assert!(status.success(), "run {run}: exit {status:?}; stderr:\n{stderr}");
+    }
+    // A server started without MIGRATE_ON_START is ready at once: the schema is current.
+    let port = free_port();
+    let mut env = env;
+    env.insert("HTTP_ADDR".into(), format!("127.0.0.1:{port}"));
+    let child = spawn_binary(BIN, &env);
+    wait_for_ok(
+        &format!("http://127.0.0.1:{port}/ready"),
+        Duration::from_secs(30),
+    )
+    .await;
+    signal(&child, "TERM");
+    let (status, stderr) = wait_exit(child, Duration::from_secs(15)).await;
+    assert!(status.success(), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_unknown_argument_is_refused_with_the_usage() {
+    let db = TestDb::migrated().await;
+    let (status, stderr) = wait_exit(
+        run_to_exit(&["migrat"], &app_env(&db)),
+        Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("usage: ciel-api [migrate]"), "{stderr}");
+}

@@ -6,10 +6,12 @@ pub mod cleanup;
 pub mod config;
 pub mod media;
 pub mod metrics;
+pub mod migrate;
 pub mod modes;
 pub mod shutdown;
 pub mod telemetry;
 pub mod wiring;
 
 pub use config::{AppMode, Config, ConfigError};
+pub use migrate::migrate;
 pub use modes::{Binary, RunError, run};
