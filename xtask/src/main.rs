@@ -1,11 +1,12 @@
 //! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
-//! dlq.
+//! dlq, deploy-check.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
 
 mod bench;
 mod codegen;
+mod deploy_check;
 mod dev;
 mod dlq;
 mod migrate;
@@ -29,6 +30,8 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  deploy-check             validate deploy/: Dockerfile lint, Kubernetes schemas, Terraform HCL,
+                           promtool rules and tests, metric names, compose (tools under target/)
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
@@ -76,6 +79,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("seed") => runtime()?.block_on(seed::run_cli()),
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
+        Some("deploy-check") => deploy_check::run(&rest),
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {

@@ -1,5 +1,5 @@
 //! `cargo xtask test`: services up once, formatting, lints and the whole workspace's tests
-//! against the services, services down; non-zero exit on any failure.
+//! against the services, the deploy/ checks, services down; non-zero exit on any failure.
 
 use anyhow::{Result, bail};
 use ciel_testkit::services::{self, ServiceKind};
@@ -47,6 +47,8 @@ pub fn run(extra: &[&str]) -> Result<()> {
     test_args.extend_from_slice(extra);
     let tests = cargo(&test_args, &env)?;
     steps.push(("cargo test --workspace", tests));
+    let deploy = crate::deploy_check::run(&[]).inspect_err(|e| eprintln!("xtask test: {e:#}"));
+    steps.push(("cargo xtask deploy-check", deploy.is_ok()));
 
     services::stop(&dir)?;
     eprintln!();

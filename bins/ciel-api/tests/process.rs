@@ -113,7 +113,10 @@ async fn a_short_admin_token_is_refused_at_start() {
     );
 }
 
-fn run_to_exit(args: &[&str], env: &std::collections::HashMap<String, String>) -> std::process::Child {
+fn run_to_exit(
+    args: &[&str],
+    env: &std::collections::HashMap<String, String>,
+) -> std::process::Child {
     std::process::Command::new(BIN)
         .args(args)
         .env_clear()
@@ -133,7 +136,10 @@ async fn migrate_subcommand_migrates_an_empty_database_then_exits() {
     for run in 1..=2 {
         let (status, stderr) =
             wait_exit(run_to_exit(&["migrate"], &env), Duration::from_secs(60)).await;
-        assert!(status.success(), "run {run}: exit {status:?}; stderr:\n{stderr}");
+        assert!(
+            status.success(),
+            "run {run}: exit {status:?}; stderr:\n{stderr}"
+        );
     }
     // A server started without MIGRATE_ON_START is ready at once: the schema is current.
     let port = free_port();

@@ -47,5 +47,5 @@ variable "worker_nodes_max" {
 variable "postgres_max_connections" {
   description = "Postgres max_connections. Keep it above the sum of every pool (docs/operations.md, pool sizing)."
   type        = number
-  default     = 400
+  default     = 500
 }

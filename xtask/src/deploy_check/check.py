@@ -9,6 +9,9 @@ Subcommands (each prints what it checked and exits non-zero on the first kind of
   metrics RULES DASH    every series named by the alert rules and the Grafana dashboard is
                         exported by the code (crates/*/src).
   compose FILE          the compose stack: services, Dockerfiles, variables.
+  pools RENDERED TFDIR  the pool sizing rule: every pool the rendered manifests can run at once
+                        (autoscaler maxima plus rollout surge) fits in the Terraform's Postgres
+                        max_connections with headroom.
   selftest              each check above rejects a broken input.
 """
 
@@ -397,6 +400,91 @@ def check_compose(path):
     print(f"  ok: {len(doc['services'])} services; Dockerfiles exist; variables are ones the binaries read")
 
 
+# ---------------------------------------------------------------- pool sizing
+
+DEFAULT_POOL = 25  # ciel-runtime's DB_MAX_CONNECTIONS default (5 in serverless-worker)
+RESERVED = 3  # Postgres' superuser_reserved_connections default
+HEADROOM = 0.10  # share of max_connections kept for psql, backups, migrations by hand, monitoring
+
+
+def pool_of(container, config_maps, mode_default):
+    for e in container.get("env", []):
+        if e.get("name") == "DB_MAX_CONNECTIONS":
+            return int(e["value"])
+    for src in container.get("envFrom", []):
+        ref = (src.get("configMapRef") or {}).get("name")
+        if ref and "DB_MAX_CONNECTIONS" in config_maps.get(ref, {}):
+            return int(config_maps[ref]["DB_MAX_CONNECTIONS"])
+    return mode_default
+
+
+def surge(replicas, strategy):
+    value = ((strategy or {}).get("rollingUpdate") or {}).get("maxSurge", "25%")
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-replicas * int(value[:-1]) // 100)
+    return int(value)
+
+
+def pool_budget(docs):
+    """[(what, pods, pool per pod)] for everything that can hold connections at once."""
+    config_maps = {name_of(d): d.get("data") or {} for d in docs if d.get("kind") == "ConfigMap"}
+    scalers = {}
+    for d in docs:
+        spec = d.get("spec") or {}
+        if d.get("kind") == "HorizontalPodAutoscaler":
+            scalers[spec["scaleTargetRef"]["name"]] = ("HPA max", spec["maxReplicas"])
+        if d.get("kind") == "ScaledObject":
+            scalers[spec["scaleTargetRef"]["name"]] = ("KEDA max", spec.get("maxReplicaCount", 100))
+    rows = []
+    for d in docs:
+        kind, spec = d.get("kind"), d.get("spec") or {}
+        if kind == "Deployment":
+            how, replicas = scalers.get(name_of(d), ("replicas", spec.get("replicas", 1)))
+            pods = replicas + surge(replicas, spec.get("strategy"))
+            c = spec["template"]["spec"]["containers"][0]
+            rows.append((f"Deployment/{name_of(d)} ({how} {replicas} + surge)", pods, pool_of(c, config_maps, DEFAULT_POOL)))
+        elif kind == "Job":
+            c = spec["template"]["spec"]["containers"][0]
+            rows.append((f"Job/{name_of(d)}", spec.get("parallelism", 1), pool_of(c, config_maps, DEFAULT_POOL)))
+        elif kind == "Service" and d.get("apiVersion", "").startswith("serving.knative.dev"):
+            annotations = (spec["template"].get("metadata") or {}).get("annotations") or {}
+            pods = int(annotations.get("autoscaling.knative.dev/max-scale", 0))
+            c = spec["template"]["spec"]["containers"][0]
+            if pods == 0:
+                rows.append((f"Knative Service/{name_of(d)} has no max-scale: unbounded", 10**6, 1))
+            else:
+                rows.append((f"Knative Service/{name_of(d)} (max-scale)", pods, pool_of(c, config_maps, 5)))
+    return rows
+
+
+def terraform_variable_default(directory, name):
+    for path in glob.glob(os.path.join(directory, "*.tf")):
+        for block in hcl2.load(open(path)).get("variable", []):
+            for var, body in block.items():
+                if unquote(var) == name:
+                    return body.get("default")
+    raise CheckError(f"no variable {name} in {directory}")
+
+
+def pool_problems(rows, max_connections, quiet=False):
+    total = sum(pods * pool for _, pods, pool in rows)
+    budget = int(max_connections * (1 - HEADROOM)) - RESERVED
+    for what, pods, pool in [] if quiet else rows:
+        print(f"    {what}: {pods} pods x {pool} = {pods * pool}")
+    if not quiet:
+        print(f"    sum {total} <= {budget} (max_connections {max_connections} - {HEADROOM:.0%} headroom - {RESERVED} reserved)")
+    if total > budget:
+        return [f"pools can reach {total} connections, over the budget {budget} of max_connections {max_connections}"]
+    return []
+
+
+def check_pools(rendered, tf_dir):
+    docs = load_yaml_docs(rendered)
+    max_connections = int(terraform_variable_default(tf_dir, "postgres_max_connections"))
+    fail(pool_problems(pool_budget(docs), max_connections), "pool sizing")
+    print("  ok: the sum of every pool fits Postgres' max_connections with headroom")
+
+
 # ---------------------------------------------------------------- selftest
 
 
@@ -439,6 +527,10 @@ def selftest():
         problems.append("a histogram bucket of an exported metric was refused")
     if not compose_problems({"services": {"api": {"environment": {"NOT_A_VAR": "1"}}}}, config_variables()):
         problems.append("a compose file without services passed")
+    rows = pool_budget(load_yaml_docs(os.path.join(ROOT, "deploy/k8s/base/api-deployment.yaml"))
+                       + load_yaml_docs(os.path.join(ROOT, "deploy/k8s/base/api-hpa.yaml")))
+    if not pool_problems(rows, 100, quiet=True):
+        problems.append("12 API pods of 25 connections fitted in max_connections 100")
     fail(problems, "selftest")
     print("  ok: every check rejects its broken input")
 
@@ -454,6 +546,8 @@ def main(argv):
             check_metrics(argv[2], argv[3])
         elif cmd == "compose":
             check_compose(argv[2])
+        elif cmd == "pools":
+            check_pools(argv[2], argv[3])
         elif cmd == "selftest":
             selftest()
         else:
