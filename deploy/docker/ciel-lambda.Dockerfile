@@ -25,7 +25,8 @@ SHELL ["/bin/sh", "-eu", "-c"]
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin ciel
+ && groupadd --system --gid 10001 ciel \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin ciel
 COPY --from=build /src/target/release/ciel-lambda /usr/local/bin/ciel-lambda
 USER 10001:10001
 ENV RUST_LOG=info LOG_FORMAT=json HTTP_ADDR=0.0.0.0:8080 APP_MODE=serverless-worker

@@ -18,14 +18,15 @@ RUN cargo chef cook --release --locked -p ciel-worker --recipe-path recipe.json
 COPY . .
 RUN cargo build --release --locked -p ciel-worker
 
-# Runtime: Debian slim (glibc, CA certificates for TLS to Postgres/Redis/S3/RabbitMQ) and curl
-# for the health check; no shell tools beyond that, no compiler, no sources.
+# Runtime: Debian slim (glibc, CA certificates for TLS to Postgres/Redis/S3/RabbitMQ); no
+# compiler, no sources.
 FROM debian:bookworm-slim
 SHELL ["/bin/sh", "-eu", "-c"]
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl \
+ && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin ciel
+ && groupadd --system --gid 10001 ciel \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin ciel
 COPY --from=build /src/target/release/ciel-worker /usr/local/bin/ciel-worker
 USER 10001:10001
 ENV RUST_LOG=info LOG_FORMAT=json APP_MODE=worker
