@@ -75,6 +75,7 @@ fn ensure_venv(venv: &Path, dir: &Path) -> Result<()> {
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
+                "--no-compile",
                 "--no-input",
             ])
             .args(REQUIREMENTS),
