@@ -9,6 +9,7 @@ pub mod enums;
 pub mod error;
 pub mod migrations;
 pub mod pool;
+mod pool_handle;
 pub mod probe;
 pub mod repos;
 pub mod uow;

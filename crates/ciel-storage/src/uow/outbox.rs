@@ -69,7 +69,12 @@ impl OutboxStore for PgTx<'_> {
         let mut entries = Vec::with_capacity(rows.len());
         for (id, payload, attempts) in rows {
             match job_of(&payload) {
-                Some(job) => entries.push(OutboxEntry { id, job, attempts }),
+                Some(job) => entries.push(OutboxEntry {
+                    id,
+                    job,
+                    attempts,
+                    trace_context: None,
+                }),
                 None => {
                     // Only this code writes the outbox; a row it cannot read would block
                     // nothing but would be retried forever, so it is dropped loudly.
