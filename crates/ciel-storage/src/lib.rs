@@ -12,6 +12,7 @@ pub mod pool;
 mod pool_handle;
 pub mod probe;
 pub mod repos;
+mod trace_context;
 pub mod uow;
 
 pub use error::StorageError;
