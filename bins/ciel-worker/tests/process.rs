@@ -31,3 +31,41 @@ async fn api_mode_is_refused_naming_ciel_api() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn worker_serves_its_metrics_on_metrics_addr() {
+    let db = TestDb::migrated().await;
+    let mut env = app_env(&db);
+    env.insert("APP_MODE".into(), "worker".into());
+    let port = ciel_testkit::process::free_port();
+    env.insert("METRICS_ADDR".into(), format!("127.0.0.1:{port}"));
+    let child = spawn_binary(BIN, &env);
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    ciel_testkit::process::wait_for_ok(&url, Duration::from_secs(20)).await;
+    // The cleanup loop runs at start; the pool and the media series are there from the start.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        if text.contains("cleanup_runs_total{job=\"stories\"} 1") {
+            break text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no cleanup run:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for needle in [
+        "db_pool_max 8",
+        "db_pool_wait_seconds_count",
+        "media_jobs_total{outcome=\"completed\"} 0",
+        "queue_depth{queue=\"dead_letter\"}",
+        "job_outbox_depth",
+        "notifications_dropped_total 0",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    signal(&child, "TERM");
+    let (status, stderr) = wait_exit(child, Duration::from_secs(15)).await;
+    assert!(status.success(), "{stderr}");
+}

@@ -1,5 +1,7 @@
 //! The error every use case returns. The HTTP layer maps each variant to a status in one table.
 
+use ciel_domain::ports::RepoError;
+
 /// Why a use case did not succeed. The message of a 4xx variant is shown to the client as is;
 /// `Internal` carries a cause for the logs only, never for the client.
 #[derive(Debug, thiserror::Error)]
@@ -32,16 +34,53 @@ pub enum AppError {
     Internal(String),
 }
 
+/// What a client is told when no database connection could be had in time.
+pub const DATABASE_BUSY: &str = "database busy, please retry";
+
 impl AppError {
-    /// An internal error from any displayable cause.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
+    /// An internal error from any displayable cause — except a storage that is merely busy
+    /// ([`RepoError::Busy`]: the pool had no connection within its acquire timeout), which is
+    /// a 503 the client may retry.
+    pub fn internal(cause: impl std::fmt::Display + 'static) -> Self {
+        let any: &dyn std::any::Any = &cause;
+        if let Some(RepoError::Busy(_)) = any.downcast_ref::<RepoError>() {
+            return Self::database_busy();
+        }
         Self::Internal(cause.to_string())
+    }
+
+    /// 503: the database pool is exhausted; retry after a second.
+    pub fn database_busy() -> Self {
+        Self::Unavailable {
+            message: DATABASE_BUSY.into(),
+            retry_after_secs: 1,
+        }
     }
 }
 
-impl From<ciel_domain::ports::RepoError> for AppError {
-    /// A storage failure inside a use case is unexpected: 500, cause logged only.
-    fn from(err: ciel_domain::ports::RepoError) -> Self {
+impl From<RepoError> for AppError {
+    /// A storage failure inside a use case is unexpected (500, cause logged only), except a
+    /// busy pool (503).
+    fn from(err: RepoError) -> Self {
         Self::internal(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_pool_is_503_and_other_storage_failures_500() {
+        let busy = AppError::from(RepoError::Busy("timeout".into()));
+        assert!(matches!(
+            busy,
+            AppError::Unavailable { ref message, retry_after_secs: 1 } if message == DATABASE_BUSY
+        ));
+        let wrapped = AppError::internal(RepoError::Busy("timeout".into()));
+        assert!(matches!(wrapped, AppError::Unavailable { .. }));
+        let failed = AppError::from(RepoError::Unavailable("syntax".into()));
+        assert!(matches!(failed, AppError::Internal(_)));
+        assert!(matches!(AppError::internal("x"), AppError::Internal(_)));
     }
 }

@@ -1,6 +1,7 @@
 //! Builds the actix application: middleware, extractor settings and the route table.
 
 use crate::extract::rejections;
+use crate::metrics::HttpMetrics;
 use crate::middleware::edge::edge;
 use crate::middleware::ratelimit::rate_limit;
 use crate::routes;
@@ -111,6 +112,26 @@ pub fn build_metrics_app(
         .app_data(web::Data::new(state))
         .wrap(from_fn(edge))
         .service(web::resource("/metrics").get(routes::metrics::metrics_open))
+        .default_service(web::to(routes::fallback::not_found))
+}
+
+/// A metrics-only application over `metrics` (the dedicated worker's `METRICS_ADDR`
+/// listener, which serves no API).
+pub fn build_registry_app(
+    metrics: HttpMetrics,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(metrics))
+        .wrap(from_fn(edge))
+        .service(web::resource("/metrics").get(routes::metrics::metrics_of))
         .default_service(web::to(routes::fallback::not_found))
 }
 

@@ -14,7 +14,9 @@ pub mod middleware;
 pub mod routes;
 pub mod state;
 
-pub use app::{BODY_LIMIT_BYTES, build_app, build_lambda_app, build_metrics_app};
+pub use app::{
+    BODY_LIMIT_BYTES, build_app, build_lambda_app, build_metrics_app, build_registry_app,
+};
 pub use error::ApiError;
 pub use metrics::HttpMetrics;
 pub use state::{HttpSettings, HttpState};

@@ -37,6 +37,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// Settings of a [`MediaConsumer`].
 #[derive(Debug, Clone)]
@@ -266,8 +267,9 @@ where
             }
         };
         let upload_id = job.upload_id;
+        let span = crate::trace::job_span(&delivery.properties, &upload_id.to_string(), attempt);
         let started = Instant::now();
-        let handled = AssertUnwindSafe((self.handler)(job)).catch_unwind();
+        let handled = AssertUnwindSafe((self.handler)(job).instrument(span)).catch_unwind();
         tokio::pin!(handled);
         let result = tokio::select! {
             biased;

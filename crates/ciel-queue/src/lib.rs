@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod rabbitmq;
 pub mod retry;
 pub mod topology;
+pub mod trace;
 
 pub use config::RabbitConfig;
 pub use consumer::{ConsumerConfig, MediaConsumer};

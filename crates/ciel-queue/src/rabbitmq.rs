@@ -107,12 +107,20 @@ impl RabbitQueue {
 #[async_trait]
 impl JobQueue for RabbitQueue {
     async fn publish_media_job(&self, job: &MediaJob) -> Result<(), QueueError> {
+        self.publish_media_job_traced(job, None).await
+    }
+
+    async fn publish_media_job_traced(
+        &self,
+        job: &MediaJob,
+        traceparent: Option<&str>,
+    ) -> Result<(), QueueError> {
         let link = self.link().await?;
         let result = link
             .publish(
                 self.config.queues.main(),
                 &message::encode_body(job),
-                message::job_properties(),
+                crate::trace::with_traceparent(message::job_properties(), traceparent),
                 self.config.confirm_timeout,
             )
             .await;

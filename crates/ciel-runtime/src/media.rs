@@ -9,7 +9,9 @@ use ciel_domain::ports::{ImageProcessor, JobQueue, UnitOfWork};
 use ciel_queue::{
     ConsumerConfig, JobOutcome, MediaConsumer, Processed, RabbitConfig, RabbitQueue, RetryPolicy,
 };
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -31,19 +33,21 @@ const LOOP_GRACE: Duration = Duration::from_secs(10);
 /// How long shutdown waits for the consumers (30 s for the job in hand, plus closing).
 const CONSUMER_GRACE: Duration = Duration::from_secs(35);
 
-/// The media metrics.
+/// Every media job outcome label (`media_jobs_total{outcome}`).
+pub const JOB_OUTCOMES: [&str; 4] = ["completed", "failed_permanent", "retried", "dead_lettered"];
+
+/// The job metrics every process that runs media jobs has: `media_jobs_total{outcome}` and
+/// `media_job_duration_seconds{outcome}`.
 #[derive(Clone)]
-pub struct MediaMetrics {
-    /// Jobs by what the consumer did with them.
+pub struct JobMetrics {
+    /// Jobs by what became of them.
     pub jobs: IntCounterVec,
     /// Handler time per job, by outcome.
     pub duration: HistogramVec,
-    /// Ready messages per queue (`work`, `retry`, `dead_letter`).
-    pub queue_depth: IntGaugeVec,
 }
 
-impl MediaMetrics {
-    /// Registers the metrics (every label pre-created at 0).
+impl JobMetrics {
+    /// Registers the metrics (every outcome pre-created at 0).
     pub fn register(registry: &Registry) -> prometheus::Result<Self> {
         let m = Self {
             jobs: IntCounterVec::new(
@@ -58,17 +62,68 @@ impl MediaMetrics {
                 .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0]),
                 &["outcome"],
             )?,
+        };
+        registry.register(Box::new(m.jobs.clone()))?;
+        registry.register(Box::new(m.duration.clone()))?;
+        for outcome in JOB_OUTCOMES {
+            m.jobs.with_label_values(&[outcome]);
+        }
+        Ok(m)
+    }
+
+    /// Counts one job under `outcome`, with its handler time when it ran.
+    pub fn observe(&self, outcome: &str, duration: Option<Duration>) {
+        self.jobs.with_label_values(&[outcome]).inc();
+        if let Some(d) = duration {
+            self.duration
+                .with_label_values(&[outcome])
+                .observe(d.as_secs_f64());
+        }
+    }
+
+    /// The serverless worker's observer: its verdicts are the HTTP answers (the invoker retries
+    /// and dead-letters), so a transient failure counts as `retried`.
+    pub fn lambda_observer(&self) -> ciel_app::media::JobObserver {
+        let metrics = self.clone();
+        Arc::new(move |report: &JobReport, took: Duration| {
+            let outcome = match report {
+                JobReport::Completed(_) | JobReport::Stale => "completed",
+                JobReport::Failed(_) => "failed_permanent",
+                JobReport::Retry(_) => "retried",
+            };
+            metrics.observe(outcome, Some(took));
+        })
+    }
+}
+
+/// The media metrics of a process with a broker: the job metrics, the queue depths and the
+/// outbox backlog.
+#[derive(Clone)]
+pub struct MediaMetrics {
+    /// Jobs by outcome, and their duration.
+    pub jobs: JobMetrics,
+    /// Ready messages per queue (`work`, `retry`, `dead_letter`).
+    pub queue_depth: IntGaugeVec,
+    /// Jobs committed to the outbox and not yet taken by the broker.
+    pub outbox_depth: IntGauge,
+}
+
+impl MediaMetrics {
+    /// Registers the metrics (every label pre-created at 0).
+    pub fn register(registry: &Registry) -> prometheus::Result<Self> {
+        let m = Self {
+            jobs: JobMetrics::register(registry)?,
             queue_depth: IntGaugeVec::new(
                 Opts::new("queue_depth", "Ready messages per media queue"),
                 &["queue"],
             )?,
+            outbox_depth: IntGauge::new(
+                "job_outbox_depth",
+                "Media jobs committed to the outbox and not yet relayed to the broker",
+            )?,
         };
-        registry.register(Box::new(m.jobs.clone()))?;
-        registry.register(Box::new(m.duration.clone()))?;
         registry.register(Box::new(m.queue_depth.clone()))?;
-        for outcome in ["completed", "failed_permanent", "retried", "dead_lettered"] {
-            m.jobs.with_label_values(&[outcome]);
-        }
+        registry.register(Box::new(m.outbox_depth.clone()))?;
         for queue in ["work", "retry", "dead_letter"] {
             m.queue_depth.with_label_values(&[queue]);
         }
@@ -76,13 +131,10 @@ impl MediaMetrics {
     }
 
     fn observe(&self, processed: &Processed) {
-        let label = processed.disposition.metric_label();
-        self.jobs.with_label_values(&[label]).inc();
-        if let Some(d) = processed.handler_duration {
-            self.duration
-                .with_label_values(&[label])
-                .observe(d.as_secs_f64());
-        }
+        self.jobs.observe(
+            processed.disposition.metric_label(),
+            processed.handler_duration,
+        );
     }
 }
 
@@ -145,10 +197,11 @@ impl MediaBackground {
             parts.wake.clone(),
         );
         let mut loops = vec![tokio::spawn(
-            relay.run_until(worker.outbox_poll, stopped.clone()),
+            relay.clone().run_until(worker.outbox_poll, stopped.clone()),
         )];
         loops.push(tokio::spawn(poll_depths(
             parts.queue.clone(),
+            relay.clone(),
             parts.metrics.clone(),
             stopped.clone(),
         )));
@@ -204,12 +257,17 @@ impl MediaBackground {
 
 async fn poll_depths(
     queue: Arc<RabbitQueue>,
+    relay: OutboxRelay,
     metrics: MediaMetrics,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
         if *stop.borrow_and_update() {
             return;
+        }
+        match relay.backlog().await {
+            Ok(n) => metrics.outbox_depth.set(n),
+            Err(err) => tracing::debug!(error = %err, "outbox backlog unavailable"),
         }
         match queue.queue_depths().await {
             Ok(d) => {

@@ -4,7 +4,10 @@
 use ciel_storage::{PgPool, PoolStats};
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    GaugeVec, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
+};
 
 /// The background jobs whose runs are counted (`cleanup_*_total{job}`).
 pub const CLEANUP_JOBS: [&str; 4] = ["stories", "invites", "account_ages", "stale_uploads"];
@@ -55,25 +58,63 @@ impl ProcessMetrics {
     }
 }
 
-/// Reads the pool's state at scrape time: `db_pool_connections{state}` and `db_pool_max`.
+/// The pool's metrics: `db_pool_connections{state}`, `db_pool_max`, the configured timeouts
+/// (`db_pool_connect_timeout_seconds`, `db_pool_idle_timeout_seconds`,
+/// `db_pool_max_lifetime_seconds`) and `db_pool_timeouts_total` read at scrape time, and
+/// `db_pool_wait_seconds` (every checkout's wait, observed as it happens).
 pub struct PoolCollector {
     pool: PgPool,
-    max: u32,
     connections: IntGaugeVec,
     max_gauge: IntGauge,
+    settings: GaugeVec,
+    timeouts: IntCounter,
+    waits: Histogram,
+}
+
+/// Buckets of `db_pool_wait_seconds`: a healthy pool lends in microseconds; the top buckets
+/// reach the acquire timeout.
+const WAIT_BUCKETS: [f64; 12] = [
+    0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+fn pool_timeouts_counter() -> prometheus::Result<IntCounter> {
+    IntCounter::new(
+        "db_pool_timeouts_total",
+        "Checkouts that found no connection within the acquire timeout (answered 503)",
+    )
 }
 
 impl PoolCollector {
-    /// A collector for `pool`, whose configured size is `max`.
-    pub fn new(pool: PgPool, max: u32) -> prometheus::Result<Self> {
+    /// A collector for `pool` (its settings come from the pool); installs the checkout
+    /// observer that feeds `db_pool_wait_seconds`.
+    pub fn new(pool: PgPool) -> prometheus::Result<Self> {
+        let waits = Histogram::with_opts(
+            HistogramOpts::new(
+                "db_pool_wait_seconds",
+                "Time each database connection checkout waited (successful or not)",
+            )
+            .buckets(WAIT_BUCKETS.to_vec()),
+        )?;
+        let observed = waits.clone();
+        pool.observe_acquires(Box::new(move |waited, _ok| {
+            observed.observe(waited.as_secs_f64());
+        }));
         Ok(Self {
             pool,
-            max,
             connections: IntGaugeVec::new(
                 Opts::new("db_pool_connections", "Database pool connections by state"),
                 &["state"],
             )?,
             max_gauge: IntGauge::new("db_pool_max", "Configured database pool size")?,
+            settings: GaugeVec::new(
+                Opts::new(
+                    "db_pool_timeout_seconds",
+                    "Configured database pool timeouts (DB_CONNECT_TIMEOUT_SECONDS, DB_IDLE_TIMEOUT_SECONDS, DB_MAX_LIFETIME_SECONDS)",
+                ),
+                &["setting"],
+            )?,
+            timeouts: pool_timeouts_counter()?,
+            waits,
         })
     }
 }
@@ -82,11 +123,15 @@ impl Collector for PoolCollector {
     fn desc(&self) -> Vec<&Desc> {
         let mut d = self.connections.desc();
         d.extend(self.max_gauge.desc());
+        d.extend(self.settings.desc());
+        d.extend(self.timeouts.desc());
+        d.extend(self.waits.desc());
         d
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
-        let stats = PoolStats::of(&self.pool, self.max);
+        let settings = self.pool.settings();
+        let stats = PoolStats::of(&self.pool, settings.max_connections);
         self.connections
             .with_label_values(&["idle"])
             .set(i64::from(stats.idle));
@@ -94,8 +139,24 @@ impl Collector for PoolCollector {
             .with_label_values(&["in_use"])
             .set(i64::from(stats.in_use));
         self.max_gauge.set(i64::from(stats.max));
+        for (label, value) in [
+            ("connect", settings.connect_timeout),
+            ("idle", settings.idle_timeout),
+            ("max_lifetime", settings.max_lifetime),
+        ] {
+            self.settings
+                .with_label_values(&[label])
+                .set(value.as_secs_f64());
+        }
+        // bb8 counts timeouts itself: a fresh counter per scrape, set from its count, so that
+        // concurrent scrapes cannot race.
+        let timeouts = pool_timeouts_counter().unwrap_or_else(|_| self.timeouts.clone());
+        timeouts.inc_by(stats.timed_out);
         let mut families = self.connections.collect();
         families.extend(self.max_gauge.collect());
+        families.extend(self.settings.collect());
+        families.extend(timeouts.collect());
+        families.extend(self.waits.collect());
         families
     }
 }

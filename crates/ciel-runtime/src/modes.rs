@@ -4,7 +4,7 @@
 use crate::cleanup::CleanupLoop;
 use crate::config::{AppMode, Config};
 use crate::media::MediaBackground;
-use crate::metrics::ProcessMetrics;
+use crate::metrics::{PoolCollector, ProcessMetrics};
 use crate::shutdown::signal_received;
 use crate::wiring::{self, WiringError};
 
@@ -111,8 +111,14 @@ async fn run_worker(config: &Config) -> Result<(), RunError> {
     // relay, and the scheduled cleanup (one executor per run across every instance).
     let pool = wiring::connect_database(&config.database).await?;
     let registry = prometheus::Registry::new();
-    let metrics = ProcessMetrics::register(&registry)
-        .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
+    let metrics = ProcessMetrics::register(&registry).map_err(adapter)?;
+    registry
+        .register(Box::new(PoolCollector::new(pool.clone()).map_err(adapter)?))
+        .map_err(adapter)?;
+    // The listener's own requests are counted like any HTTP request.
+    let http_metrics = ciel_http::HttpMetrics::register(registry.clone())
+        .map_err(|e| WiringError::Adapter(e.to_string()))?;
     let uow: std::sync::Arc<dyn ciel_domain::ports::UnitOfWork> =
         std::sync::Arc::new(ciel_storage::PgUnitOfWork::new(pool.clone()));
     let store = wiring::object_store(config)?;
@@ -120,8 +126,18 @@ async fn run_worker(config: &Config) -> Result<(), RunError> {
     let media = wiring::media_parts(config, uow, ciel_app::RelayWake::new(), &registry)?
         .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
     let cleanup = CleanupLoop::start(pool, metrics);
-    tracing::info!("ciel-worker started: media consumers, outbox relay, cleanup loop");
+    let metrics_server = config
+        .metrics_addr
+        .map(|addr| wiring::serve_metrics(http_metrics, addr))
+        .transpose()?;
+    tracing::info!(
+        metrics_addr = ?metrics_server.as_ref().and_then(|s| s.metrics_addr),
+        "ciel-worker started: media consumers, outbox relay, cleanup loop"
+    );
     signal_received().await;
+    if let Some(server) = metrics_server {
+        server.stop().await;
+    }
     if let Some(media) = media {
         media.stop().await;
     }
@@ -132,10 +148,21 @@ async fn run_worker(config: &Config) -> Result<(), RunError> {
 
 async fn run_lambda(config: &Config) -> Result<(), RunError> {
     let parts = wiring::build_lambda(config).await?;
+    let metrics_server = config
+        .metrics_addr
+        .map(|addr| wiring::serve_metrics(parts.state.metrics.clone(), addr))
+        .transpose()?;
     let server = wiring::serve_lambda(parts.state, config.http_addr)?;
-    tracing::info!(addr = %server.addr, "ciel-lambda listening");
+    tracing::info!(
+        addr = %server.addr,
+        metrics_addr = ?metrics_server.as_ref().and_then(|s| s.metrics_addr),
+        "ciel-lambda listening"
+    );
     signal_received().await;
     server.stop().await;
+    if let Some(server) = metrics_server {
+        server.stop().await;
+    }
     tracing::info!("ciel-lambda stopped");
     Ok(())
 }

@@ -19,6 +19,7 @@ use ciel_cache::RedisCache;
 use ciel_domain::ports::{Cache, Clock, ImageProcessor, ObjectStore, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
+    build_registry_app,
 };
 use ciel_media::{S3Settings, S3Store};
 use ciel_queue::{RabbitConfig, RabbitQueue};
@@ -147,17 +148,26 @@ pub async fn build_api_with(
         RedisCache::connect_lazy(url, prefix).map_err(|e| WiringError::Adapter(e.to_string()))?;
     let redis_limiter = RedisLimiter::connect_lazy(url, prefix)
         .map_err(|e| WiringError::Adapter(format!("rate limiter: {e}")))?;
+    let http_metrics = http_metrics()?;
+    let counted = http_metrics.clone();
     let limiter = FallbackLimiter::new(
         redis_limiter,
         MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys),
-    );
+    )
+    .with_on_fallback(Arc::new(move || counted.rate_limit_fallback()));
     build_parts(
         config,
         pool,
+        http_metrics,
         Some(Arc::new(cache)),
         Arc::new(limiter),
         images,
     )
+}
+
+/// A fresh registry with the HTTP metrics in it.
+fn http_metrics() -> Result<HttpMetrics, WiringError> {
+    HttpMetrics::register(Registry::new()).map_err(|e| WiringError::Adapter(e.to_string()))
 }
 
 /// Builds the serverless worker's parts: no cache, the database only.
@@ -172,7 +182,22 @@ pub async fn build_lambda_with(
 ) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
     let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
-    build_parts(config, pool, None, Arc::new(limiter), images)
+    let mut parts = build_parts(
+        config,
+        pool,
+        http_metrics()?,
+        None,
+        Arc::new(limiter),
+        images,
+    )?;
+    // The lambda counts its jobs itself (no consumer does it here).
+    let jobs = crate::media::JobMetrics::register(parts.state.metrics.registry())
+        .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+    parts.media_jobs = parts
+        .media_jobs
+        .map(|service| service.observed(jobs.lambda_observer()));
+    parts.state.media_jobs = parts.media_jobs.clone();
+    Ok(parts)
 }
 
 /// The media job over these ports, when there is an image processor.
@@ -223,19 +248,16 @@ pub fn media_parts(
 fn build_parts(
     config: &Config,
     pool: PgPool,
+    http_metrics: HttpMetrics,
     cache: Option<Arc<dyn Cache>>,
     limiter: Arc<dyn RateLimiter>,
     images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
-    let registry = Registry::new();
+    let registry = http_metrics.registry().clone();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
-    let http_metrics =
-        HttpMetrics::register(registry.clone()).map_err(|e| WiringError::Adapter(e.to_string()))?;
     let process_metrics = ProcessMetrics::register(&registry).map_err(adapter)?;
     registry
-        .register(Box::new(
-            PoolCollector::new(pool.clone(), config.database.max_connections).map_err(adapter)?,
-        ))
+        .register(Box::new(PoolCollector::new(pool.clone()).map_err(adapter)?))
         .map_err(adapter)?;
 
     let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), cache.clone());
@@ -454,6 +476,22 @@ pub fn serve_api(
         running.tasks.push(task);
     }
     Ok(running)
+}
+
+/// Binds and starts a metrics-only listener over `metrics` (the worker's `METRICS_ADDR`).
+pub fn serve_metrics(metrics: HttpMetrics, addr: SocketAddr) -> Result<RunningApi, WiringError> {
+    let (bound, handle, task) = start_server!(
+        move || build_registry_app(metrics.clone()),
+        addr,
+        Some(1),
+        2
+    );
+    Ok(RunningApi {
+        addr: bound,
+        metrics_addr: Some(bound),
+        handles: vec![handle],
+        tasks: vec![task],
+    })
 }
 
 /// Binds and starts the serverless worker's HTTP endpoint.

@@ -183,6 +183,8 @@ diesel::table! {
         attempts -> Int4,
         /// The `last_error` column.
         last_error -> Nullable<Text>,
+        /// The `trace_context` column.
+        trace_context -> Nullable<Text>,
     }
 }
 

@@ -9,8 +9,10 @@ pub mod enums;
 pub mod error;
 pub mod migrations;
 pub mod pool;
+mod pool_handle;
 pub mod probe;
 pub mod repos;
+mod trace_context;
 pub mod uow;
 
 pub use error::StorageError;

@@ -51,6 +51,42 @@ pub async fn run_pending(database_url: &str) -> Result<MigrationReport, StorageE
     .await
 }
 
+/// Applies pending migrations up to and including `version` (the schema a given build
+/// expects; used to set up an older schema in rollout tests).
+pub async fn run_up_to(database_url: &str, version: &str) -> Result<MigrationReport, StorageError> {
+    let target = version.to_owned();
+    with_locked_connection(database_url, move |conn| {
+        let pending = conn
+            .pending_migrations(MIGRATIONS)
+            .map_err(|e| StorageError::Migration(e.to_string()))?;
+        let mut versions = Vec::new();
+        for migration in pending {
+            let v = migration.name().version().to_string();
+            if v.as_str() > target.as_str() {
+                break;
+            }
+            conn.run_migration(&*migration)
+                .map_err(|e| StorageError::Migration(e.to_string()))?;
+            versions.push(v);
+        }
+        Ok(MigrationReport { versions })
+    })
+    .await
+}
+
+/// Reverts the newest applied migration (a database one migration behind this build).
+pub async fn revert_last(database_url: &str) -> Result<MigrationReport, StorageError> {
+    with_locked_connection(database_url, |conn| {
+        let reverted = conn
+            .revert_last_migration(MIGRATIONS)
+            .map_err(|e| StorageError::Migration(e.to_string()))?;
+        Ok(MigrationReport {
+            versions: vec![reverted.to_string()],
+        })
+    })
+    .await
+}
+
 /// Reverts every applied migration, newest first (used by the reversibility test and
 /// `cargo xtask migrate --revert-all`).
 pub async fn revert_all(database_url: &str) -> Result<MigrationReport, StorageError> {

@@ -1,13 +1,11 @@
 //! The bb8 pool of async Postgres connections, configured once from settings.
 
 use crate::error::StorageError;
+pub use crate::pool_handle::{AcquireObserver, PgPool, PooledConn};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::FutureExt;
 use std::time::Duration;
-
-/// The shared connection pool.
-pub type PgPool = bb8::Pool<AsyncDieselConnectionManager<AsyncPgConnection>>;
 
 /// How the pool is sized and timed (contract §5 `DB_*` variables).
 #[derive(Clone, Debug)]
@@ -36,7 +34,8 @@ impl Default for PoolSettings {
     }
 }
 
-/// A snapshot of the pool for metrics (`db_pool_connections`, `db_pool_max`).
+/// A snapshot of the pool for metrics (`db_pool_connections`, `db_pool_max`,
+/// `db_pool_timeouts_total`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolStats {
     /// Connections open and idle.
@@ -45,16 +44,19 @@ pub struct PoolStats {
     pub in_use: u32,
     /// The configured maximum.
     pub max: u32,
+    /// Checkouts that gave up after the acquire timeout (pool exhausted or database down).
+    pub timed_out: u64,
 }
 
 impl PoolStats {
     /// Reads the pool's current state; `max` is the configured size (bb8 does not expose it).
     pub fn of(pool: &PgPool, max: u32) -> Self {
-        let state = pool.state();
+        let state = pool.inner().state();
         Self {
             idle: state.idle_connections,
             in_use: state.connections.saturating_sub(state.idle_connections),
             max,
+            timed_out: state.statistics.get_timed_out,
         }
     }
 }
@@ -81,11 +83,14 @@ pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPoo
         .boxed()
     });
     let manager = AsyncDieselConnectionManager::new_with_config(database_url, config);
-    Ok(bb8::Pool::builder()
+    // `connection_timeout` bounds every checkout: an exhausted pool (or an unreachable
+    // database) fails the request after `DB_CONNECT_TIMEOUT_SECONDS` instead of queueing it.
+    let inner = bb8::Pool::builder()
         .max_size(settings.max_connections)
         .connection_timeout(settings.connect_timeout)
         .idle_timeout(Some(settings.idle_timeout))
         .max_lifetime(Some(settings.max_lifetime))
         .test_on_check_out(false)
-        .build_unchecked(manager))
+        .build_unchecked(manager);
+    Ok(PgPool::new(inner, settings.clone()))
 }

@@ -65,6 +65,7 @@ pub struct TestAppBuilder {
     removed: Vec<String>,
     media: bool,
     broker_proxy: bool,
+    cleanup: bool,
     images: Option<Arc<dyn ImageProcessor>>,
 }
 
@@ -117,6 +118,13 @@ impl TestAppBuilder {
     /// Reaches the broker through a [`TcpProxy`] the test can cut ([`TestApp::broker`]).
     pub fn broker_proxy(mut self) -> Self {
         self.broker_proxy = true;
+        self
+    }
+
+    /// Runs the scheduled cleanup loop as `api` mode does (one run at start, counted in
+    /// `cleanup_runs_total`).
+    pub fn cleanup(mut self) -> Self {
+        self.cleanup = true;
         self
     }
 
@@ -185,10 +193,17 @@ impl TestAppBuilder {
         let media = parts
             .media
             .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
+        let cleanup = self.cleanup.then(|| {
+            ciel_runtime::cleanup::CleanupLoop::start(
+                parts.pool.clone(),
+                parts.process_metrics.clone(),
+            )
+        });
         let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)
             .unwrap_or_else(|e| panic!("serving the app: {e}"));
         TestApp {
             media,
+            cleanup,
             broker,
             addr: server.addr,
             metrics_addr: server.metrics_addr,
@@ -221,6 +236,7 @@ pub struct TestApp {
     pub env: HashMap<String, String>,
     server: Option<RunningApi>,
     media: Option<MediaBackground>,
+    cleanup: Option<ciel_runtime::cleanup::CleanupLoop>,
     /// The cuttable path to the broker, with [`TestAppBuilder::broker_proxy`].
     pub broker: Option<TcpProxy>,
     /// The test's database.
@@ -259,6 +275,9 @@ impl TestApp {
         }
         if let Some(media) = self.media.take() {
             media.stop().await;
+        }
+        if let Some(cleanup) = self.cleanup.take() {
+            cleanup.stop().await;
         }
     }
 }

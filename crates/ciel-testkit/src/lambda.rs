@@ -21,6 +21,8 @@ pub struct TestLambda {
     pub store: S3Store,
     /// The test's database.
     pub db: TestDb,
+    /// Its metrics registry (what its `METRICS_ADDR` listener would serve).
+    pub metrics: ciel_http::HttpMetrics,
     _server: RunningApi,
 }
 
@@ -59,6 +61,7 @@ impl TestLambda {
         let parts = wiring::build_lambda_with(&config, images)
             .await
             .unwrap_or_else(|e| panic!("building the lambda: {e}"));
+        let metrics = parts.state.metrics.clone();
         let server = wiring::serve_lambda(parts.state, config.http_addr)
             .unwrap_or_else(|e| panic!("serving the lambda: {e}"));
         Self {
@@ -66,6 +69,7 @@ impl TestLambda {
             client: reqwest::Client::new(),
             store,
             db,
+            metrics,
             _server: server,
         }
     }

@@ -79,6 +79,10 @@ impl Default for MediaJobSettings {
     }
 }
 
+/// Told about every finished run (the serverless worker counts its jobs with it; queue
+/// consumers count what they did with the delivery instead).
+pub type JobObserver = Arc<dyn Fn(&JobReport, Duration) + Send + Sync>;
+
 /// Runs media jobs.
 #[derive(Clone)]
 pub struct MediaJobService {
@@ -87,6 +91,7 @@ pub struct MediaJobService {
     images: Arc<dyn ImageProcessor>,
     clock: Arc<dyn Clock>,
     settings: MediaJobSettings,
+    observer: Option<JobObserver>,
 }
 
 impl MediaJobService {
@@ -104,11 +109,27 @@ impl MediaJobService {
             images,
             clock,
             settings,
+            observer: None,
         }
+    }
+
+    /// Reports every run's verdict and duration to `observer`.
+    pub fn observed(mut self, observer: JobObserver) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Runs one job to a verdict (see the module doc). Never panics on bad input.
     pub async fn run(&self, job: MediaJob) -> JobReport {
+        let started = std::time::Instant::now();
+        let report = self.verdict(job).await;
+        if let Some(observe) = &self.observer {
+            observe(&report, started.elapsed());
+        }
+        report
+    }
+
+    async fn verdict(&self, job: MediaJob) -> JobReport {
         let upload_id = job.upload_id;
         match self.process(job).await {
             Ok(Some(media)) => JobReport::Completed(media),

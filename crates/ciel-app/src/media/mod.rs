@@ -18,7 +18,7 @@ mod relay;
 pub(crate) mod sweep;
 mod uploads;
 
-pub use job::{JobError, JobReport, MediaJobService, MediaJobSettings};
+pub use job::{JobError, JobObserver, JobReport, MediaJobService, MediaJobSettings};
 pub use relay::{OutboxRelay, RelayWake};
 pub use uploads::{UploadIntent, UploadState};
 

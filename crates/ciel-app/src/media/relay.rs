@@ -86,7 +86,10 @@ impl OutboxRelay {
                     ..RelayPass::default()
                 };
                 for entry in due {
-                    match queue.publish_media_job(&entry.job).await {
+                    match queue
+                        .publish_media_job_traced(&entry.job, entry.trace_context.as_deref())
+                        .await
+                    {
                         Ok(()) => {
                             tx.delete_job(entry.id).await?;
                             pass.published += 1;
@@ -104,6 +107,14 @@ impl OutboxRelay {
                 }
                 Ok(pass)
             })
+        })
+        .await
+    }
+
+    /// Jobs still in the outbox, not yet taken by the broker (`job_outbox_depth`).
+    pub async fn backlog(&self) -> Result<i64, AppError> {
+        crate::tx::read(&*self.uow, |tx| {
+            Box::pin(async move { Ok(tx.outbox_len().await?) })
         })
         .await
     }

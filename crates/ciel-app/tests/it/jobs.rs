@@ -369,9 +369,9 @@ async fn the_loop_runs_at_start_and_stops_promptly_on_shutdown() {
     let (runner, counts) = runner(&pool, now());
     let (stop, stopped) = watch::channel(false);
     let looping = tokio::spawn(runner.run_until(std::time::Duration::from_secs(3600), stopped));
-    // Bounded wait for the start-up run.
+    // Bounded wait for the start-up run (until its last job is counted).
     for _ in 0..400 {
-        if counts.of_each()[2].0 == 1 {
+        if counts.of_each()[3].0 == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;

@@ -24,6 +24,17 @@ pub struct QueueError(pub String);
 pub trait JobQueue: Send + Sync + 'static {
     /// Publishes one media job and waits for the broker's confirmation.
     async fn publish_media_job(&self, job: &MediaJob) -> Result<(), QueueError>;
+    /// Publishes one media job continuing the trace `traceparent` (a W3C `traceparent` value,
+    /// as stored with the outbox row); `None` continues the caller's current trace, if any.
+    /// Queues that carry no trace context ignore it.
+    async fn publish_media_job_traced(
+        &self,
+        job: &MediaJob,
+        traceparent: Option<&str>,
+    ) -> Result<(), QueueError> {
+        let _ = traceparent;
+        self.publish_media_job(job).await
+    }
     /// Checks that the broker answers.
     async fn ping(&self) -> Result<(), QueueError>;
 }

@@ -17,6 +17,9 @@ pub struct OutboxEntry {
     pub job: MediaJob,
     /// Failed publish attempts so far.
     pub attempts: i32,
+    /// The W3C `traceparent` of the request that enqueued the job (when traces were on), so
+    /// the published message continues that trace.
+    pub trace_context: Option<String>,
 }
 
 /// The outbox, inside a unit of work.

@@ -17,4 +17,8 @@ pub enum RepoError {
     /// The storage is unreachable or failed.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// No connection could be had within the acquire timeout (the pool is exhausted, or the
+    /// database does not accept connections): a retry later may succeed.
+    #[error("storage busy: {0}")]
+    Busy(String),
 }

@@ -1,6 +1,7 @@
 //! `GET /metrics`: the Prometheus text exposition.
 
 use crate::extract::AdminAuth;
+use crate::metrics::HttpMetrics;
 use crate::state::HttpState;
 use actix_web::{HttpResponse, web};
 
@@ -11,7 +12,16 @@ pub async fn metrics_admin(_: AdminAuth, state: web::Data<HttpState>) -> HttpRes
 
 /// Metrics without authentication, for the private `METRICS_ADDR` listener only.
 pub async fn metrics_open(state: web::Data<HttpState>) -> HttpResponse {
+    exposition(&state.metrics)
+}
+
+/// Metrics of a process without an API (the worker's `METRICS_ADDR` listener).
+pub async fn metrics_of(metrics: web::Data<HttpMetrics>) -> HttpResponse {
+    exposition(&metrics)
+}
+
+fn exposition(metrics: &HttpMetrics) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render().to_string())
+        .body(metrics.render().to_string())
 }

@@ -16,7 +16,13 @@ pub(crate) fn repo_error(err: DieselError) -> RepoError {
     }
 }
 
-/// A pool error as the port reports it.
-pub(crate) fn pool_error<E: std::fmt::Display>(err: E) -> RepoError {
-    RepoError::Unavailable(format!("database pool: {err}"))
+/// A pool error as the port reports it: a checkout that timed out is `Busy` (503 upstream),
+/// a connection that could not be set up is `Unavailable`.
+pub(crate) fn pool_error<E: std::fmt::Display>(err: bb8::RunError<E>) -> RepoError {
+    match err {
+        bb8::RunError::TimedOut => {
+            RepoError::Busy("no database connection within the acquire timeout".into())
+        }
+        bb8::RunError::User(err) => RepoError::Unavailable(format!("database pool: {err}")),
+    }
 }

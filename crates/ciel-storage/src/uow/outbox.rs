@@ -4,6 +4,7 @@
 
 use super::PgTx;
 use crate::repos::errors::repo_error;
+use crate::trace_context::current_traceparent;
 use async_trait::async_trait;
 use ciel_domain::ports::{MediaJob, OutboxEntry, OutboxStore, RepoError};
 use ciel_domain::time::Timestamp;
@@ -43,6 +44,7 @@ impl OutboxStore for PgTx<'_> {
                 jo::payload.eq(payload(job)),
                 jo::created_at.eq(now),
                 jo::available_at.eq(now),
+                jo::trace_context.eq(current_traceparent()),
             ))
             .execute(self.conn)
             .await
@@ -55,21 +57,26 @@ impl OutboxStore for PgTx<'_> {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>, RepoError> {
-        let rows: Vec<(Uuid, Value, i32)> = jo::table
+        let rows: Vec<(Uuid, Value, i32, Option<String>)> = jo::table
             .filter(jo::kind.eq(MEDIA_JOB))
             .filter(jo::available_at.le(now))
             .order(jo::available_at.asc())
             .limit(limit)
-            .select((jo::id, jo::payload, jo::attempts))
+            .select((jo::id, jo::payload, jo::attempts, jo::trace_context))
             .for_update()
             .skip_locked()
             .load(self.conn)
             .await
             .map_err(repo_error)?;
         let mut entries = Vec::with_capacity(rows.len());
-        for (id, payload, attempts) in rows {
+        for (id, payload, attempts, trace_context) in rows {
             match job_of(&payload) {
-                Some(job) => entries.push(OutboxEntry { id, job, attempts }),
+                Some(job) => entries.push(OutboxEntry {
+                    id,
+                    job,
+                    attempts,
+                    trace_context,
+                }),
                 None => {
                     // Only this code writes the outbox; a row it cannot read would block
                     // nothing but would be retried forever, so it is dropped loudly.
