@@ -30,7 +30,7 @@ RUN apt-get update \
 COPY --from=build /src/target/release/ciel-worker /usr/local/bin/ciel-worker
 USER 10001:10001
 ENV RUST_LOG=info LOG_FORMAT=json APP_MODE=worker
-# ciel-worker serves no HTTP (its METRICS_ADDR is read but not served yet: docs/operations.md,
-# "Gaps"), so there is nothing to probe: the orchestrator restarts it when it exits.
+# ciel-worker serves no API, only its metrics on METRICS_ADDR when set (no /health): the
+# orchestrator restarts it when it exits.
 HEALTHCHECK NONE
 ENTRYPOINT ["/usr/local/bin/ciel-worker"]

@@ -117,9 +117,11 @@ impl HealthService {
         }
     }
 
-    /// Ready when the database answers and its newest applied migration is the one this build
-    /// embeds (instances of another version must not take traffic on this schema). A recent
-    /// answer is reused.
+    /// Ready when the database answers and has every migration this build embeds: its newest
+    /// applied version is this build's newest or a later one. Migrations are expand/contract
+    /// safe (docs/ARCHITECTURE.md, *Rollouts*), so the previous release keeps serving while the
+    /// next one's expand migration is applied; a database behind this build is not ready. A
+    /// recent answer is reused.
     pub async fn readiness(&self) -> Readiness {
         memoized(&self.last_readiness, self.reuse, || self.probe_readiness()).await
     }
@@ -136,7 +138,8 @@ impl HealthService {
                     reason: "database unavailable".into(),
                 }
             }
-            Ok(Ok(Some(applied))) if applied == expected => Readiness::Ready {
+            // Versions are fixed-width digit strings, so text order is version order.
+            Ok(Ok(Some(applied))) if applied >= expected => Readiness::Ready {
                 schema_version: applied,
             },
             Ok(Ok(applied)) => Readiness::NotReady {
@@ -257,11 +260,18 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn readiness_requires_the_embedded_schema_version() {
+    async fn readiness_requires_the_embedded_schema_version_or_a_later_one() {
         assert_eq!(
             service(true, Some("2"), false).readiness().await,
             Readiness::Ready {
                 schema_version: "2".into()
+            }
+        );
+        // The next release's expand migration is applied: this build keeps serving.
+        assert_eq!(
+            service(true, Some("3"), true).readiness().await,
+            Readiness::Ready {
+                schema_version: "3".into()
             }
         );
         assert!(matches!(
