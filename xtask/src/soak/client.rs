@@ -1,6 +1,7 @@
 //! The load generator's HTTP client: every request is timed, tagged with its phase and judged —
 //! a 2xx or a status the caller expects is fine; a gateway error (no `X-Ciel-Served-By`, i.e.
-//! nginx answered) or a transport error is tolerated only while an API instance is being killed;
+//! nginx answered) or a transport error is tolerated only for a request sent or answered while an
+//! API instance is being killed;
 //! a 503 from the API is load shedding (counted, tolerated); anything else is unexpected and fails
 //! the run.
 
@@ -192,7 +193,11 @@ impl Client {
         let (status, served_by) = reply
             .as_ref()
             .map_or((0, None), |r| (r.status, r.served_by.clone()));
-        let unexpected = !acceptable(phase, status, served_by.is_some(), expected);
+        // A request in flight when an instance is killed may be lost with it: judged by the
+        // phase at either end of its life (it is reported under the phase it was sent in).
+        let ended = self.phases.current();
+        let unexpected = !acceptable(phase, status, served_by.is_some(), expected)
+            && !acceptable(ended, status, served_by.is_some(), expected);
         let detail = detail.or_else(|| {
             reply
                 .as_ref()

@@ -26,15 +26,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The schedule for a load phase of `total`: kills at 20 %, Redis at 40 %, the broker at
-    /// 75 % (never before Redis is back).
+    /// The schedule for a load phase of `total`: kills at 12 %, Redis at 30 %, the broker at
+    /// 65 % (never before Redis is back). The load goes on until at least 10 s after the last
+    /// fault is over, however long the faults took.
     pub fn for_duration(total: Duration) -> Self {
-        let redis_at = total.mul_f64(0.4);
+        let redis_at = total.mul_f64(0.3);
         Self {
-            kill_at: total.mul_f64(0.2),
+            kill_at: total.mul_f64(0.12),
             redis_at,
             rabbit_at: total
-                .mul_f64(0.75)
+                .mul_f64(0.65)
                 .max(redis_at + REDIS_OUTAGE + Duration::from_secs(2)),
         }
     }
@@ -46,7 +47,6 @@ pub async fn run(
     phases: &PhaseClock,
     plan: &Plan,
     poison: &Poison,
-    _deadline: Instant,
 ) -> Result<()> {
     let start = Instant::now();
     tokio::time::sleep_until((start + plan.kill_at).into()).await;

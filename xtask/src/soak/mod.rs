@@ -124,14 +124,16 @@ async fn drive(cluster: &mut cluster::Cluster, options: Options) -> Result<bool>
 
     let ledger = Arc::new(ledger::Ledger::default());
     let deadline = Instant::now() + options.duration;
-    let load = workload::start(&http, &ledger, options, deadline);
+    let load = workload::start(&http, &ledger, options);
     let progress = report::spawn_progress(stats.clone(), ledger.clone(), phases.clone());
 
     let plan = faults::Plan::for_duration(options.duration);
-    faults::run(cluster, &phases, &plan, &poison, deadline).await?;
-    tokio::time::sleep_until(deadline.into()).await;
+    let faults = faults::run(cluster, &phases, &plan, &poison).await;
+    let end = deadline.max(Instant::now() + Duration::from_secs(10));
+    tokio::time::sleep_until(end.into()).await;
     phases.set("drain");
     workload::join(load).await;
+    faults?;
     progress.abort();
 
     phases.set("probe");

@@ -14,8 +14,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -49,11 +49,11 @@ struct Me {
     ready: Vec<Uuid>,
 }
 
-/// The running clients.
-pub struct Load(Vec<JoinHandle<()>>);
+/// The running clients and their stop flag.
+pub struct Load(Vec<JoinHandle<()>>, Arc<AtomicBool>);
 
-/// Starts `options.clients` clients that act until `deadline`.
-pub fn start(http: &Client, ledger: &Arc<Ledger>, options: Options, deadline: Instant) -> Load {
+/// Starts `options.clients` clients that act until [`join`].
+pub fn start(http: &Client, ledger: &Arc<Ledger>, options: Options) -> Load {
     let world = Arc::new(World {
         http: http.clone(),
         ledger: ledger.clone(),
@@ -62,15 +62,18 @@ pub fn start(http: &Client, ledger: &Arc<Ledger>, options: Options, deadline: In
         next_account: AtomicU32::new(1),
         seed: options.seed,
     });
+    let stop = Arc::new(AtomicBool::new(false));
     Load(
         (0..options.clients)
-            .map(|k| tokio::spawn(client(world.clone(), k as u64, deadline)))
+            .map(|k| tokio::spawn(client(world.clone(), k as u64, stop.clone())))
             .collect(),
+        stop,
     )
 }
 
-/// Waits for every client to finish its last action.
+/// Stops the clients and waits for each to finish its last action.
 pub async fn join(load: Load) {
+    load.1.store(true, Ordering::Relaxed);
     for handle in load.0 {
         let _ = handle.await;
     }
@@ -88,7 +91,7 @@ fn pick<T: Clone>(items: &Mutex<Vec<T>>, rng: &mut StdRng) -> Option<T> {
     Some(items[rng.random_range(0..items.len())].clone())
 }
 
-async fn client(world: Arc<World>, k: u64, deadline: Instant) {
+async fn client(world: Arc<World>, k: u64, stop: Arc<AtomicBool>) {
     let mut rng = StdRng::seed_from_u64(
         world
             .seed
@@ -96,7 +99,7 @@ async fn client(world: Arc<World>, k: u64, deadline: Instant) {
             .wrapping_add(k),
     );
     let mut me: Option<Me> = None;
-    while Instant::now() < deadline {
+    while !stop.load(Ordering::Relaxed) {
         if me.is_none() || rng.random_bool(0.03) {
             match sign_up(&world, &mut rng).await {
                 Some(account) => me = Some(account),
