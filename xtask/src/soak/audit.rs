@@ -54,7 +54,7 @@ fn check(name: &str, total: usize, bad: &[String]) -> Check {
         name: name.to_owned(),
         ok: bad.is_empty(),
         detail: if bad.is_empty() {
-            format!("{total} checked, all present")
+            format!("{total} checked, all hold")
         } else {
             format!(
                 "{} of {total} wrong, e.g. {}",
@@ -97,7 +97,15 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
             started.elapsed().as_secs_f64()
         ),
         ok: open.is_empty(),
-        detail: format!("{} open: {}", open.len(), open.iter().take(5).cloned().collect::<Vec<_>>().join(", ")),
+        detail: if open.is_empty() {
+            "none open".to_owned()
+        } else {
+            format!(
+                "{} open, e.g. {}",
+                open.len(),
+                open.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            )
+        },
     });
 
     let users = lock(&ledger.users).clone();
@@ -130,7 +138,14 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
     if !posts.is_empty() {
         let values: Vec<String> = posts
             .iter()
-            .map(|p| format!("('{}'::uuid, '{}'::uuid, {})", p.id, p.owner, arr(p.media.iter().copied())))
+            .map(|p| {
+                format!(
+                    "('{}'::uuid, '{}'::uuid, {})",
+                    p.id,
+                    p.owner,
+                    arr(p.media.iter().copied())
+                )
+            })
             .collect();
         bad = texts(
             &mut conn,
@@ -144,7 +159,11 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
         )
         .await?;
     }
-    checks.push(check("acknowledged posts exist with their media in order", posts.len(), &bad));
+    checks.push(check(
+        "acknowledged posts exist with their media in order",
+        posts.len(),
+        &bad,
+    ));
 
     let likes = lock(&ledger.likes).clone();
     let bad = texts(
@@ -170,7 +189,11 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
         ),
     )
     .await?;
-    checks.push(check("acknowledged comments are rows", comments.len(), &bad));
+    checks.push(check(
+        "acknowledged comments are rows",
+        comments.len(),
+        &bad,
+    ));
 
     let uploads = lock(&ledger.uploads).clone();
     let ids = arr(uploads.iter().map(|u| u.id));
@@ -183,7 +206,11 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
         ),
     )
     .await?;
-    checks.push(check("acknowledged uploads completed (valid photos)", uploads.len(), &bad));
+    checks.push(check(
+        "acknowledged uploads completed (valid photos)",
+        uploads.len(),
+        &bad,
+    ));
 
     let bad = texts(
         &mut conn,
@@ -195,7 +222,11 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
         ),
     )
     .await?;
-    checks.push(check("one media row per completed upload, the one it names", uploads.len(), &bad));
+    checks.push(check(
+        "one media row per completed upload, the one it names",
+        uploads.len(),
+        &bad,
+    ));
 
     let bad = texts(
         &mut conn,
@@ -205,7 +236,11 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
     let all_media = texts(&mut conn, "SELECT count(*)::text AS v FROM media").await?;
     checks.push(check(
         "no upload has two media rows (whole table)",
-        all_media.iter().next().and_then(|n| n.parse().ok()).unwrap_or(0),
+        all_media
+            .iter()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
         &bad,
     ));
 
@@ -249,7 +284,12 @@ async fn objects(
                 bad.push(format!("{key}: {e}"));
             }
         }
-        if let Some(folder) = keys.iter().next().and_then(|k| k.rsplit_once('/')).map(|(d, _)| d) {
+        if let Some(folder) = keys
+            .iter()
+            .next()
+            .and_then(|k| k.rsplit_once('/'))
+            .map(|(d, _)| d)
+        {
             let mut names: Vec<String> = std::fs::read_dir(data.join(folder))
                 .map(|d| {
                     d.flatten()
@@ -274,7 +314,11 @@ async fn objects(
         detail: if bad.is_empty() {
             format!("{} media of {total} uploads checked in S3", rows.len())
         } else {
-            format!("{} problem(s), e.g. {}", bad.len(), bad.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+            format!(
+                "{} problem(s), e.g. {}",
+                bad.len(),
+                bad.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+            )
         },
     })
 }

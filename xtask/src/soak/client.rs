@@ -163,7 +163,12 @@ impl Client {
     }
 
     /// Sends once, records and judges; `None` on a transport error.
-    pub async fn send(&self, op: &'static str, req: RequestBuilder, expected: &[u16]) -> Option<Reply> {
+    pub async fn send(
+        &self,
+        op: &'static str,
+        req: RequestBuilder,
+        expected: &[u16],
+    ) -> Option<Reply> {
         let phase = self.phases.current();
         let started = Instant::now();
         let result = req.send().await;

@@ -167,7 +167,11 @@ impl Cluster {
             move || -> Result<ServiceEnv> {
                 services::ensure_installed(&ServiceKind::ALL, &crate::root().join("target"))?;
                 services::spawn_watchdog(&services_dir, std::process::id())?;
-                services::start(&services_dir, &ServiceKind::ALL)
+                // A machine busy with builds can make RabbitMQ miss its start-up bound: once more.
+                services::start(&services_dir, &ServiceKind::ALL).or_else(|e| {
+                    eprintln!("soak: the services did not start ({e:#}); trying once more");
+                    services::start(&services_dir, &ServiceKind::ALL)
+                })
             }
         })
         .await??;
@@ -189,10 +193,26 @@ impl Cluster {
         println!("soak: {} migration(s) applied", report.versions.len());
 
         println!("soak: building ciel-api and ciel-worker (dev profile) …");
-        let built = Command::new(env!("CARGO"))
+        let mut build = Command::new(env!("CARGO"));
+        build
             .args(["build", "--quiet", "-p", "ciel-api", "-p", "ciel-worker"])
-            .current_dir(crate::root())
-            .status()?;
+            .current_dir(crate::root());
+        // `cargo run` gives us xtask's CARGO_PKG_* / CARGO_MANIFEST_* variables; build scripts
+        // that watch them (ring's) would rebuild half the tree, then again at the next plain
+        // `cargo build`. Build with the environment a shell would have.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO_PKG_")
+                || key.starts_with("CARGO_MANIFEST_")
+                || matches!(
+                    &*key,
+                    "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+                )
+            {
+                build.env_remove(&*key);
+            }
+        }
+        let built = build.status()?;
         if !built.success() {
             bail!("building ciel-api and ciel-worker failed (see above)");
         }
@@ -286,10 +306,7 @@ impl Cluster {
 
     /// The nginx front, `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
-        self.nginx
-            .as_ref()
-            .map(Nginx::base_url)
-            .unwrap_or_default()
+        self.nginx.as_ref().map(Nginx::base_url).unwrap_or_default()
     }
 
     /// The admin token every API shares.

@@ -53,11 +53,17 @@ pub async fn run(
     phases.set(super::client::KILL_PHASE);
     cluster.kill("api-1")?;
     cluster.kill("worker-1")?;
-    println!("  [{:>5.1} s] SIGKILLed api-1 and worker-1", phases.elapsed_secs());
+    println!(
+        "  [{:>5.1} s] SIGKILLed api-1 and worker-1",
+        phases.elapsed_secs()
+    );
     tokio::time::sleep(DEAD_TIME).await;
     cluster.restart("api-1").await?;
     cluster.restart("worker-1").await?;
-    println!("  [{:>5.1} s] api-1 and worker-1 are back", phases.elapsed_secs());
+    println!(
+        "  [{:>5.1} s] api-1 and worker-1 are back",
+        phases.elapsed_secs()
+    );
     // nginx gives a failed server `fail_timeout` (2 s) before it tries it again.
     tokio::time::sleep(Duration::from_secs(2)).await;
     phases.set("steady");
@@ -77,10 +83,16 @@ pub async fn run(
     phases.set("rabbit-restart");
     let node = cluster.service_var("RABBITMQ_NODENAME")?;
     rabbitmqctl(&node, "stop_app").await?;
-    println!("  [{:>5.1} s] RabbitMQ stopped (stop_app)", phases.elapsed_secs());
+    println!(
+        "  [{:>5.1} s] RabbitMQ stopped (stop_app)",
+        phases.elapsed_secs()
+    );
     tokio::time::sleep(BROKER_OUTAGE).await;
     rabbitmqctl(&node, "start_app").await?;
-    println!("  [{:>5.1} s] RabbitMQ is back (start_app)", phases.elapsed_secs());
+    println!(
+        "  [{:>5.1} s] RabbitMQ is back (start_app)",
+        phases.elapsed_secs()
+    );
     poison.inject(1).await?;
     phases.set("steady");
     Ok(())
@@ -175,5 +187,19 @@ impl RedisProcess {
             std::thread::sleep(Duration::from_millis(50));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_come_in_order_and_redis_is_back_before_the_broker_restarts() {
+        for minutes in [0.5, 1.0, 3.0, 10.0] {
+            let plan = Plan::for_duration(Duration::from_secs_f64(minutes * 60.0));
+            assert!(plan.kill_at + DEAD_TIME < plan.redis_at, "{plan:?}");
+            assert!(plan.redis_at + REDIS_OUTAGE < plan.rabbit_at, "{plan:?}");
+        }
     }
 }

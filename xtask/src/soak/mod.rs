@@ -102,10 +102,7 @@ async fn soak(options: Options) -> Result<bool> {
         }
     };
     report::print_logs(&logs);
-    println!(
-        "soak: {:.0} s in all",
-        started.elapsed().as_secs_f64()
-    );
+    println!("soak: {:.0} s in all", started.elapsed().as_secs_f64());
     Ok(passed)
 }
 

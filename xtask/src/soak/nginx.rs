@@ -26,7 +26,9 @@ pub fn ensure_installed() -> Result<()> {
         .status()?
         .success();
     if !ok || !Path::new(NGINX).exists() {
-        bail!("could not install nginx; install it yourself (apt-get install nginx-light) and rerun");
+        bail!(
+            "could not install nginx; install it yourself (apt-get install nginx-light) and rerun"
+        );
     }
     Ok(())
 }
@@ -137,7 +139,10 @@ impl Nginx {
             .is_err()
         {
             if Instant::now() > deadline {
-                bail!("nginx did not answer within 15 s; see {}", nginx.error_log.display());
+                bail!(
+                    "nginx did not answer within 15 s; see {}",
+                    nginx.error_log.display()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

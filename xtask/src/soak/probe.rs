@@ -37,7 +37,11 @@ impl Probe {
             self.statuses.len(),
             count(401),
             count(429),
-            self.served_by.iter().cloned().collect::<Vec<_>>().join(" and ")
+            self.served_by
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" and ")
         )
     }
 }
@@ -61,5 +65,32 @@ pub async fn login_burst(http: &Client, seed: u64) -> Probe {
     Probe {
         statuses,
         served_by,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(statuses: Vec<u16>, by: &[&str]) -> Probe {
+        Probe {
+            statuses,
+            served_by: by.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_limit_holds_only_at_exactly_the_combined_budget_on_both_instances() {
+        let exact: Vec<u16> = std::iter::repeat_n(401, LOGIN_LIMIT)
+            .chain(std::iter::repeat_n(429, BURST - LOGIN_LIMIT))
+            .collect();
+        assert!(probe(exact.clone(), &["api-1", "api-2"]).held());
+        assert!(!probe(exact.clone(), &["api-1"]).held());
+        let mut per_instance = exact.clone();
+        per_instance[LOGIN_LIMIT] = 401; // one instance counting on its own lets an 11th through
+        assert!(!probe(per_instance, &["api-1", "api-2"]).held());
+        let mut early = exact;
+        early[3] = 429;
+        assert!(!probe(early, &["api-1", "api-2"]).held());
     }
 }

@@ -14,7 +14,11 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// Prints progress every 5 s until aborted.
-pub fn spawn_progress(stats: Arc<Stats>, ledger: Arc<Ledger>, phases: PhaseClock) -> JoinHandle<()> {
+pub fn spawn_progress(
+    stats: Arc<Stats>,
+    ledger: Arc<Ledger>,
+    phases: PhaseClock,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last = 0;
         loop {
@@ -105,7 +109,9 @@ pub fn print_summary(stats: &Stats, ledger: &Ledger) {
         samples.iter().filter(|s| f(s) == key).collect()
     };
     println!();
-    println!("== requests (non-2xx includes expected 4xx; gw/tx = nginx 5xx or transport errors; 5xx = from an API)");
+    println!(
+        "== requests (non-2xx includes expected 4xx; gw/tx = nginx 5xx or transport errors; 5xx = from an API)"
+    );
     let mut groups: Vec<(&str, Vec<&Sample>)> = phases
         .iter()
         .map(|p| (*p, by(&|s: &Sample| s.phase, p)))
@@ -146,7 +152,10 @@ pub fn print_summary(stats: &Stats, ledger: &Ledger) {
         println!();
         println!("== {} unexpected answer(s) (first 20)", unexpected.len());
         for u in unexpected.iter().take(20) {
-            println!("  {:<14} {:<16} {:>3}  {}", u.phase, u.op, u.status, u.detail);
+            println!(
+                "  {:<14} {:<16} {:>3}  {}",
+                u.phase, u.op, u.status, u.detail
+            );
         }
     }
 }
@@ -158,7 +167,12 @@ pub fn print_audit(checks: &[Check], probe: &Probe) -> bool {
     let mut ok = true;
     for c in checks {
         ok &= c.ok;
-        println!("  [{}] {}: {}", if c.ok { " ok " } else { "FAIL" }, c.name, c.detail);
+        println!(
+            "  [{}] {}: {}",
+            if c.ok { " ok " } else { "FAIL" },
+            c.name,
+            c.detail
+        );
     }
     let held = probe.held();
     ok &= held;

@@ -4,10 +4,10 @@
 //! straight to S3, complete, poll), posts with the processed media, likes, comments, follows,
 //! feed and post reads. Every acknowledged write goes into the [`Ledger`].
 
+use super::Options;
 use super::client::{Client, lock};
 use super::images;
 use super::ledger::{AckedPost, AckedUpload, Ledger};
-use super::Options;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
@@ -279,7 +279,12 @@ async fn upload(world: &World, me: &mut Me, rng: &mut StdRng) {
 async fn poll_pending(world: &World, me: &mut Me) {
     let mut still = Vec::new();
     for id in std::mem::take(&mut me.pending) {
-        let req = as_me(world, me, Method::GET, &format!("/v1/media/upload/{id}/status"));
+        let req = as_me(
+            world,
+            me,
+            Method::GET,
+            &format!("/v1/media/upload/{id}/status"),
+        );
         match world.http.send_retrying("upload-status", req, &[], 3).await {
             Some(r) if r.ok() => {
                 let v = r.json();
@@ -337,8 +342,13 @@ async fn comment(world: &World, me: &mut Me, rng: &mut StdRng) {
     let Some(post) = pick(&world.posts, rng) else {
         return;
     };
-    let req = as_me(world, me, Method::POST, &format!("/v1/posts/{post}/comment"))
-        .json(&json!({ "body": format!("soak comment {}", rng.random::<u32>()) }));
+    let req = as_me(
+        world,
+        me,
+        Method::POST,
+        &format!("/v1/posts/{post}/comment"),
+    )
+    .json(&json!({ "body": format!("soak comment {}", rng.random::<u32>()) }));
     if let Some(r) = world.http.send("comment", req, &[]).await
         && let Some(id) = r.ok().then(|| uuid_of(&r.json(), "id")).flatten()
     {
@@ -350,7 +360,12 @@ async fn follow(world: &World, me: &mut Me, rng: &mut StdRng) {
     let Some(target) = pick(&world.users, rng).filter(|u| u.id != me.id) else {
         return;
     };
-    let req = as_me(world, me, Method::POST, &format!("/v1/users/{}/follow", target.id));
+    let req = as_me(
+        world,
+        me,
+        Method::POST,
+        &format!("/v1/users/{}/follow", target.id),
+    );
     if let Some(r) = world.http.send_retrying("follow", req, &[], 3).await
         && r.ok()
     {
