@@ -236,9 +236,7 @@ pub async fn run(cluster: &Cluster, ledger: &Ledger, poison: &Poison) -> Result<
     let all_media = texts(&mut conn, "SELECT count(*)::text AS v FROM media").await?;
     checks.push(check(
         "no upload has two media rows (whole table)",
-        all_media
-            .iter()
-            .next()
+        <[String]>::first(&all_media)
             .and_then(|n| n.parse().ok())
             .unwrap_or(0),
         &bad,
@@ -284,9 +282,7 @@ async fn objects(
                 bad.push(format!("{key}: {e}"));
             }
         }
-        if let Some(folder) = keys
-            .iter()
-            .next()
+        if let Some(folder) = <[&str]>::first(&keys)
             .and_then(|k| k.rsplit_once('/'))
             .map(|(d, _)| d)
         {

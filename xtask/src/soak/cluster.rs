@@ -76,18 +76,17 @@ impl Instance {
                 );
             }
             match self.port {
-                Some(port) => {
+                Some(port)
                     if client
                         .get(format!("http://127.0.0.1:{port}/health"))
                         .send()
                         .await
-                        .is_ok()
-                    {
-                        return Ok(());
-                    }
+                        .is_ok() =>
+                {
+                    return Ok(());
                 }
                 None if Instant::now() >= settle => return Ok(()),
-                None => {}
+                _ => {}
             }
             if Instant::now() >= deadline {
                 bail!(
