@@ -1,5 +1,5 @@
 //! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
-//! dlq, deploy-check.
+//! dlq, deploy-check, bench, soak.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -12,6 +12,7 @@ mod dlq;
 mod migrate;
 mod seed;
 mod services_cmd;
+mod soak;
 mod test_cmd;
 mod tidy;
 
@@ -35,6 +36,10 @@ usage: cargo xtask <command>
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
+  soak [--minutes N] [--quick] [--seed S]
+                           two APIs behind nginx, two workers, a seeded mixed workload, SIGKILLs,
+                           a Redis outage and a broker restart, then an audit that nothing
+                           acknowledged was lost (not part of `test`; --quick: one minute)
   bench login|feed|ratelimit|profile|media [--seconds N]
                            login: logins/s at 16 and 32 connections, reads beside them, RSS;
                            feed: home feed first page, hits and misses at 10^5 and 10^6 posts;
@@ -82,6 +87,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("deploy-check") => deploy_check::run(&rest),
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
+        Some("soak") => soak::run(&rest),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

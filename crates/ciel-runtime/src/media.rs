@@ -229,9 +229,8 @@ impl MediaBackground {
                 }));
             }
         } else {
-            tracing::warn!(
-                "no image pipeline in this build: media jobs are relayed but not consumed"
-            );
+            // `api` mode: this process only relays; the workers (or `combined`) consume.
+            tracing::info!("no media consumers in this process: jobs are relayed to the broker");
         }
         Self {
             stop,
