@@ -1,5 +1,5 @@
 //! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
-//! dlq.
+//! dlq, openapi, fuzz-api.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -8,7 +8,9 @@ mod bench;
 mod codegen;
 mod dev;
 mod dlq;
+mod fuzz_api;
 mod migrate;
+mod openapi_cmd;
 mod seed;
 mod services_cmd;
 mod test_cmd;
@@ -29,6 +31,10 @@ usage: cargo xtask <command>
   seed                     seed the demo world into DATABASE_URL
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  openapi [--check]        write (or check) docs/openapi.json, the OpenAPI document from the code
+  fuzz-api [--max-examples N] [--seed N]
+                           schemathesis (from PyPI) against the live API and its OpenAPI
+                           document: no 5xx, documented statuses, content types and schemas
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
@@ -76,6 +82,8 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("seed") => runtime()?.block_on(seed::run_cli()),
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
+        Some("openapi") => openapi_cmd::run(&rest),
+        Some("fuzz-api") => fuzz_api::run(&rest),
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("help" | "--help" | "-h") | None => {

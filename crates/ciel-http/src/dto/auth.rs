@@ -3,13 +3,17 @@
 use ciel_app::TokenPair;
 use ciel_domain::time::format_timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Contract §1.8 TokenPair.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = TokenPair)]
 pub struct TokenPairDto {
     access_token: String,
     refresh_token: String,
+    #[schema(format = DateTime)]
     access_expires_at: String,
+    #[schema(format = DateTime)]
     refresh_expires_at: String,
 }
 
@@ -25,7 +29,7 @@ impl From<TokenPair> for TokenPairDto {
 }
 
 /// `POST /auth/login`: `email` may also be a handle.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     /// Email or handle.
     pub email: String,
@@ -34,7 +38,7 @@ pub struct LoginBody {
 }
 
 /// `POST /auth/refresh` and `POST /auth/revoke`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RefreshBody {
     /// The refresh token.
     pub refresh_token: String,

@@ -3,16 +3,23 @@
 use ciel_domain::time::format_timestamp;
 use ciel_domain::users::{User, UserCounts};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The caller's own account (contract §1.8 User). The raw `avatar_key` is never sent.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserDto {
+    #[schema(format = Uuid)]
     id: String,
     handle: String,
     email: String,
     display_name: String,
+    #[schema(required)]
     bio: Option<String>,
+    /// Presigned GET of the avatar, valid 4 h.
+    #[schema(required)]
     avatar_url: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -32,13 +39,18 @@ impl UserDto {
 }
 
 /// Another user's profile (contract §1.8 PublicUser).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = PublicUser)]
 pub struct PublicUserDto {
+    #[schema(format = Uuid)]
     id: String,
     handle: String,
     display_name: String,
+    #[schema(required)]
     bio: Option<String>,
+    #[schema(required)]
     avatar_url: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
     followers_count: i64,
     following_count: i64,
@@ -63,7 +75,7 @@ impl PublicUserDto {
 }
 
 /// `POST /users`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SignUpBody {
     /// Handle.
     pub handle: String,
@@ -74,6 +86,7 @@ pub struct SignUpBody {
     /// Password.
     pub password: String,
     /// Invite code (a missing one is reported as `invite_code is required`).
+    #[schema(required, nullable = false)]
     pub invite_code: Option<String>,
     /// Bio.
     pub bio: Option<String>,
@@ -82,7 +95,7 @@ pub struct SignUpBody {
 }
 
 /// `PATCH /users/:id`: absent or null fields stay unchanged.
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, ToSchema)]
 pub struct PatchUserBody {
     /// New display name.
     pub display_name: Option<String>,
