@@ -28,7 +28,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 /// (contract §0).
 #[derive(Default, Deserialize, ToSchema)]
 pub struct PatchPostBody {
-    /// `None`: absent; `Some(None)`: clear; `Some(Some(text))`: set.
+    /// Absent: unchanged; `null`: cleared; a string: the new caption (≤ 2200 bytes).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub caption: Option<Option<String>>,
@@ -43,6 +43,7 @@ pub struct CommentBody {
 
 /// `{"created": bool}` of `POST /posts/:id/like`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = LikeCreated)]
 pub struct LikeCreatedDto {
     /// Whether the like is new.
     pub created: bool,
