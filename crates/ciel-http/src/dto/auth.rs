@@ -32,8 +32,10 @@ impl From<TokenPair> for TokenPairDto {
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     /// Email or handle.
+    #[schema(min_length = 1)]
     pub email: String,
-    /// Password.
+    /// Password (at most 128 bytes).
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
@@ -41,5 +43,6 @@ pub struct LoginBody {
 #[derive(Deserialize, ToSchema)]
 pub struct RefreshBody {
     /// The refresh token.
+    #[schema(min_length = 1)]
     pub refresh_token: String,
 }

@@ -12,7 +12,8 @@ pub struct CreatePostBody {
     /// Processed media of the caller, in display order, all distinct.
     #[schema(min_items = 1, max_items = 10)]
     pub media_ids: Vec<Uuid>,
-    /// Optional caption.
+    /// Optional caption (at most 2200 bytes).
+    #[schema(max_length = 2200)]
     pub caption: Option<String>,
 }
 
@@ -37,7 +38,8 @@ pub struct PatchPostBody {
 /// `POST /posts/:id/comment`.
 #[derive(Deserialize, ToSchema)]
 pub struct CommentBody {
-    /// The text.
+    /// Not blank, at most 1000 characters.
+    #[schema(min_length = 1, max_length = 1000)]
     pub body: String,
 }
 

@@ -71,7 +71,7 @@ impl From<Device> for DeviceDto {
 #[derive(Deserialize, ToSchema)]
 pub struct DeviceBody {
     /// The raw fingerprint (not blank, at most 512 bytes).
-    #[schema(required, nullable = false)]
+    #[schema(required, nullable = false, min_length = 1, max_length = 512)]
     pub fingerprint: Option<String>,
 }
 

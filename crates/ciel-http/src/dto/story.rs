@@ -53,6 +53,7 @@ pub struct CreateStoryBody {
     pub media_id: Uuid,
     /// The caption (≤ 2200 characters).
     #[serde(default)]
+    #[schema(max_length = 2200)]
     pub caption: Option<String>,
     /// Required.
     pub visibility: WireStoryVisibility,
@@ -61,14 +62,17 @@ pub struct CreateStoryBody {
 /// `POST /stories/:id/reactions`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReactionBody {
-    /// The emoji.
+    /// Not blank, at most 7 characters.
+    #[schema(min_length = 1, max_length = 7)]
     pub emoji: String,
 }
 
 /// `POST /stories/:id/highlights`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct HighlightBody {
-    /// The highlight to add the story to (created when missing).
+    /// The highlight to add the story to (created when missing); not blank, at most 50
+    /// characters.
+    #[schema(min_length = 1, max_length = 50)]
     pub highlight_name: String,
 }
 
