@@ -93,8 +93,14 @@ pub fn run(args: &[&str]) -> Result<()> {
         format!("x-admin-token: {admin_token}"),
     ];
     let runs = [
-        ("every operation but delete_account", "--exclude-operation-id"),
-        ("delete_account (last: it ends the user)", "--include-operation-id"),
+        (
+            "every operation but delete_account",
+            "--exclude-operation-id",
+        ),
+        (
+            "delete_account (last: it ends the user)",
+            "--include-operation-id",
+        ),
     ];
     let mut outcomes = Vec::new();
     for (name, filter) in runs {
@@ -345,8 +351,8 @@ fn login(addr: &str, email: &str, password: &str) -> Result<String> {
     if status != 200 {
         bail!("login as {email} answered {status}: {text}");
     }
-    let pair: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("login body is not JSON: {text:?}"))?;
+    let pair: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("login body is not JSON: {text:?}"))?;
     pair["access_token"]
         .as_str()
         .map(str::to_owned)

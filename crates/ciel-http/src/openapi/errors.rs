@@ -17,9 +17,10 @@ const NEVER_UNAVAILABLE: [&str; 3] = ["/health", "/openapi.json", "/metrics"];
 /// Completes every operation of `doc` with the shared error answers and the error body.
 pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);
-    components
-        .schemas
-        .insert("Error".to_owned(), <ErrorBody<'static> as PartialSchema>::schema());
+    components.schemas.insert(
+        "Error".to_owned(),
+        <ErrorBody<'static> as PartialSchema>::schema(),
+    );
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
             &mut item.get,
@@ -104,7 +105,10 @@ fn add_shared_errors(path: &str, op: &mut Operation) {
         add(400, "a body that is not JSON");
         add(413, "a body over 10 MiB");
         add(415, "a body whose `Content-Type` is not `application/json`");
-        add(422, "JSON of the wrong shape (a missing field or a wrong type)");
+        add(
+            422,
+            "JSON of the wrong shape (a missing field or a wrong type)",
+        );
     }
     if bearer_required {
         add(
@@ -148,8 +152,9 @@ fn describe_error(status: &str, response: &mut Response) {
         );
     }
     let integer = || {
-        HeaderBuilder::new()
-            .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(Type::Integer)))
+        HeaderBuilder::new().schema(Some(
+            utoipa::openapi::ObjectBuilder::new().schema_type(Type::Integer),
+        ))
     };
     if code == 429 || code == 503 {
         response.headers.entry("Retry-After".to_owned()).or_insert(

@@ -25,70 +25,262 @@ fn admits_null(prop: &Value) -> bool {
 /// never null, the nullable ones (always present, may be null) and the optional ones (left out
 /// when empty, never null).
 const OBJECTS: &[(&str, &[&str], &[&str], &[&str])] = &[
-    ("TokenPair", &["access_token", "refresh_token", "access_expires_at", "refresh_expires_at"], &[], &[]),
-    ("User", &["id", "handle", "email", "display_name", "created_at"], &["bio", "avatar_url"], &[]),
+    (
+        "TokenPair",
+        &[
+            "access_token",
+            "refresh_token",
+            "access_expires_at",
+            "refresh_expires_at",
+        ],
+        &[],
+        &[],
+    ),
+    (
+        "User",
+        &["id", "handle", "email", "display_name", "created_at"],
+        &["bio", "avatar_url"],
+        &[],
+    ),
     (
         "PublicUser",
-        &["id", "handle", "display_name", "created_at", "followers_count", "following_count", "posts_count"],
+        &[
+            "id",
+            "handle",
+            "display_name",
+            "created_at",
+            "followers_count",
+            "following_count",
+            "posts_count",
+        ],
         &["bio", "avatar_url"],
         &[],
     ),
     ("SocialUserItem", &["user", "followed_at"], &[], &[]),
-    ("Relationship", &["is_following", "is_followed_by", "is_blocking", "is_blocked_by"], &[], &[]),
+    (
+        "Relationship",
+        &[
+            "is_following",
+            "is_followed_by",
+            "is_blocking",
+            "is_blocked_by",
+        ],
+        &[],
+        &[],
+    ),
     (
         "Post",
         &["id", "owner_id", "media_ids", "created_at", "visibility"],
         &["owner_handle", "owner_display_name", "caption"],
-        &["primary_media", "owner_avatar_url", "like_count", "comment_count", "liked_by_viewer"],
+        &[
+            "primary_media",
+            "owner_avatar_url",
+            "like_count",
+            "comment_count",
+            "liked_by_viewer",
+        ],
     ),
     (
         "Media",
-        &["id", "owner_id", "original_key", "thumb_key", "medium_key", "width", "height", "bytes", "created_at"],
+        &[
+            "id",
+            "owner_id",
+            "original_key",
+            "thumb_key",
+            "medium_key",
+            "width",
+            "height",
+            "bytes",
+            "created_at",
+        ],
         &["thumb_url", "medium_url", "original_url", "blurhash"],
         &[],
     ),
-    ("UploadIntent", &["upload_id", "object_key", "upload_url", "expires_in_seconds", "headers"], &[], &[]),
+    (
+        "UploadIntent",
+        &[
+            "upload_id",
+            "object_key",
+            "upload_url",
+            "expires_in_seconds",
+            "headers",
+        ],
+        &[],
+        &[],
+    ),
     ("UploadHeader", &["name", "value"], &[], &[]),
     ("UploadStatus", &["status"], &["processed_media_id"], &[]),
-    ("Like", &["id", "user_id", "post_id", "created_at"], &[], &[]),
-    ("Comment", &["id", "user_id", "post_id", "body", "created_at"], &[], &["user_handle", "user_display_name"]),
-    ("Notification", &["id", "user_id", "notification_type", "payload", "created_at"], &["read_at"], &[]),
+    (
+        "Like",
+        &["id", "user_id", "post_id", "created_at"],
+        &[],
+        &[],
+    ),
+    (
+        "Comment",
+        &["id", "user_id", "post_id", "body", "created_at"],
+        &[],
+        &["user_handle", "user_display_name"],
+    ),
+    (
+        "Notification",
+        &[
+            "id",
+            "user_id",
+            "notification_type",
+            "payload",
+            "created_at",
+        ],
+        &["read_at"],
+        &[],
+    ),
     (
         "Story",
-        &["id", "user_id", "media_id", "created_at", "expires_at", "visibility", "view_count", "reaction_count"],
+        &[
+            "id",
+            "user_id",
+            "media_id",
+            "created_at",
+            "expires_at",
+            "visibility",
+            "view_count",
+            "reaction_count",
+        ],
         &["user_handle", "user_display_name", "caption"],
         &["user_avatar_url", "media"],
     ),
-    ("StoryReaction", &["id", "story_id", "user_id", "emoji", "created_at"], &["user_handle"], &[]),
-    ("StoryView", &["viewer_id", "viewed_at"], &["viewer_handle", "viewer_display_name"], &["viewer_avatar_url"]),
-    ("StoryMetrics", &["story_id", "view_count", "reaction_count", "reactions_by_emoji", "viewer_ids"], &[], &[]),
+    (
+        "StoryReaction",
+        &["id", "story_id", "user_id", "emoji", "created_at"],
+        &["user_handle"],
+        &[],
+    ),
+    (
+        "StoryView",
+        &["viewer_id", "viewed_at"],
+        &["viewer_handle", "viewer_display_name"],
+        &["viewer_avatar_url"],
+    ),
+    (
+        "StoryMetrics",
+        &[
+            "story_id",
+            "view_count",
+            "reaction_count",
+            "reactions_by_emoji",
+            "viewer_ids",
+        ],
+        &[],
+        &[],
+    ),
     ("EmojiCount", &["emoji", "count"], &[], &[]),
-    ("StoryHighlight", &["id", "user_id", "name", "created_at", "updated_at"], &["cover_story_id"], &[]),
+    (
+        "StoryHighlight",
+        &["id", "user_id", "name", "created_at", "updated_at"],
+        &["cover_story_id"],
+        &[],
+    ),
     (
         "InviteCode",
-        &["code", "created_at", "expires_at", "is_valid", "invite_type", "use_count", "max_uses"],
+        &[
+            "code",
+            "created_at",
+            "expires_at",
+            "is_valid",
+            "invite_type",
+            "use_count",
+            "max_uses",
+        ],
         &["created_by", "used_by", "used_at"],
         &[],
     ),
-    ("InviteStats", &["invites_sent", "successful_invites", "remaining_invites", "max_invites"], &[], &[]),
+    (
+        "InviteStats",
+        &[
+            "invites_sent",
+            "successful_invites",
+            "remaining_invites",
+            "max_invites",
+        ],
+        &[],
+        &[],
+    ),
     ("InviteValidity", &["is_valid"], &[], &[]),
-    ("UserFlag", &["id", "reporter_id", "target_id", "created_at"], &["reason"], &[]),
-    ("PostFlag", &["id", "reporter_id", "post_id", "created_at"], &["reason"], &[]),
-    ("ModerationAction", &["id", "target_type", "target_id", "created_at"], &["actor_id", "reason"], &[]),
+    (
+        "UserFlag",
+        &["id", "reporter_id", "target_id", "created_at"],
+        &["reason"],
+        &[],
+    ),
+    (
+        "PostFlag",
+        &["id", "reporter_id", "post_id", "created_at"],
+        &["reason"],
+        &[],
+    ),
+    (
+        "ModerationAction",
+        &["id", "target_type", "target_id", "created_at"],
+        &["actor_id", "reason"],
+        &[],
+    ),
     (
         "TrustScore",
-        &["user_id", "trust_level", "trust_level_name", "trust_points", "account_age_days", "posts_count", "followers_count", "strikes", "is_banned"],
+        &[
+            "user_id",
+            "trust_level",
+            "trust_level_name",
+            "trust_points",
+            "account_age_days",
+            "posts_count",
+            "followers_count",
+            "strikes",
+            "is_banned",
+        ],
         &[],
         &[],
     ),
     (
         "RateLimits",
-        &["trust_level", "posts_per_hour", "posts_per_day", "follows_per_hour", "follows_per_day", "likes_per_hour", "comments_per_hour", "media_read_per_hour", "media_upload_per_hour", "remaining"],
+        &[
+            "trust_level",
+            "posts_per_hour",
+            "posts_per_day",
+            "follows_per_hour",
+            "follows_per_day",
+            "likes_per_hour",
+            "comments_per_hour",
+            "media_read_per_hour",
+            "media_upload_per_hour",
+            "remaining",
+        ],
         &[],
         &[],
     ),
-    ("RateLimitsRemaining", &["posts", "follows", "likes", "comments", "media_read", "media_upload"], &[], &[]),
-    ("Device", &["fingerprint_hash", "account_count", "risk_score", "is_blocked"], &[], &[]),
+    (
+        "RateLimitsRemaining",
+        &[
+            "posts",
+            "follows",
+            "likes",
+            "comments",
+            "media_read",
+            "media_upload",
+        ],
+        &[],
+        &[],
+    ),
+    (
+        "Device",
+        &[
+            "fingerprint_hash",
+            "account_count",
+            "risk_score",
+            "is_blocked",
+        ],
+        &[],
+        &[],
+    ),
     ("Blocked", &["blocked"], &[], &[]),
     ("Unblocked", &["unblocked"], &[], &[]),
     ("Health", &["status"], &[], &[]),
@@ -119,10 +311,16 @@ fn response_objects_match_the_contract_field_by_field() {
         let expected: BTreeSet<&str> = present.iter().chain(nullable.iter()).copied().collect();
         assert_eq!(required, expected, "{name}: required fields");
         for field in present.iter().chain(optional.iter()) {
-            assert!(!admits_null(&props[*field]), "{name}.{field} must not be null");
+            assert!(
+                !admits_null(&props[*field]),
+                "{name}.{field} must not be null"
+            );
         }
         for field in *nullable {
-            assert!(admits_null(&props[*field]), "{name}.{field} must be nullable");
+            assert!(
+                admits_null(&props[*field]),
+                "{name}.{field} must be nullable"
+            );
         }
     }
 }
@@ -213,7 +411,10 @@ fn every_operation_has_an_id_and_every_error_the_error_body() {
             }
             if op.get("requestBody").is_some() {
                 for status in ["400", "413", "415", "422"] {
-                    assert!(responses.contains_key(status), "{at}: body without {status}");
+                    assert!(
+                        responses.contains_key(status),
+                        "{at}: body without {status}"
+                    );
                 }
             }
             let has_id = op["parameters"]

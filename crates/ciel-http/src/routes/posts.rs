@@ -303,5 +303,17 @@ async fn user_posts(
 
 /// This module's operations in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(create, get, patch, delete, like, unlike, likes, comment, comments, delete_comment, user_posts))]
+#[openapi(paths(
+    create,
+    get,
+    patch,
+    delete,
+    like,
+    unlike,
+    likes,
+    comment,
+    comments,
+    delete_comment,
+    user_posts
+))]
 pub(crate) struct Api;

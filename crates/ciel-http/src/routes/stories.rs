@@ -371,5 +371,19 @@ pub async fn feed(
 
 /// This module's operations in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(create, get, delete, viewers, react, reactions, unreact, seen, metrics, add_to_highlight, user_stories, user_highlights, feed))]
+#[openapi(paths(
+    create,
+    get,
+    delete,
+    viewers,
+    react,
+    reactions,
+    unreact,
+    seen,
+    metrics,
+    add_to_highlight,
+    user_stories,
+    user_highlights,
+    feed
+))]
 pub(crate) struct Api;

@@ -223,5 +223,14 @@ pub async fn rate_limits(
 
 /// This module's operations in the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(sign_up, profile, update_profile, delete_account, trust_score, register_device, devices, rate_limits))]
+#[openapi(paths(
+    sign_up,
+    profile,
+    update_profile,
+    delete_account,
+    trust_score,
+    register_device,
+    devices,
+    rate_limits
+))]
 pub(crate) struct Api;

@@ -81,10 +81,8 @@ fn patterns(debug: &str) -> Vec<String> {
                 if stack.last().is_some_and(|n| n.depth == depth) {
                     let node = stack.pop().expect("node");
                     if !node.has_children {
-                        let prefix: String = stack
-                            .iter()
-                            .filter_map(|n| n.pattern.as_deref())
-                            .collect();
+                        let prefix: String =
+                            stack.iter().filter_map(|n| n.pattern.as_deref()).collect();
                         out.push(format!("{prefix}{}", node.pattern.unwrap_or_default()));
                     }
                 }
@@ -135,11 +133,11 @@ async fn every_registered_route_is_documented_and_every_documented_route_is_regi
     let parts = ciel_runtime::wiring::build_api_with(&config, None)
         .await
         .expect("building the app");
-    let app = test::init_service(build_app(parts.state).service(web::resource(DUMP).to(
-        |req: HttpRequest| async move {
+    let app = test::init_service(build_app(parts.state).service(
+        web::resource(DUMP).to(|req: HttpRequest| async move {
             HttpResponse::Ok().body(format!("{:?}", req.resource_map()))
-        },
-    )))
+        }),
+    ))
     .await;
     let call = |method: Method, path: String| {
         test::TestRequest::default()
@@ -149,12 +147,12 @@ async fn every_registered_route_is_documented_and_every_documented_route_is_regi
             .to_request()
     };
 
-    let res = app.call(call(Method::GET, DUMP.into())).await.expect("dump");
+    let res = app
+        .call(call(Method::GET, DUMP.into()))
+        .await
+        .expect("dump");
     let map = String::from_utf8(test::read_body(res).await.to_vec()).expect("utf-8");
-    let patterns: Vec<String> = patterns(&map)
-        .into_iter()
-        .filter(|p| p != DUMP)
-        .collect();
+    let patterns: Vec<String> = patterns(&map).into_iter().filter(|p| p != DUMP).collect();
     assert!(
         patterns.contains(&"/health".to_owned())
             && patterns.contains(&"/v1/posts/{id}/comments/{comment_id}".to_owned())
