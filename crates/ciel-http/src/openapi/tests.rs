@@ -24,7 +24,15 @@ fn admits_null(prop: &Value) -> bool {
 /// Contract §1.8 (and the extra `blurhash`): per object, the fields that are always present and
 /// never null, the nullable ones (always present, may be null) and the optional ones (left out
 /// when empty, never null).
-const OBJECTS: &[(&str, &[&str], &[&str], &[&str])] = &[
+/// An object's name, then its present, nullable and optional fields.
+type Object = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const OBJECTS: &[Object] = &[
     (
         "TokenPair",
         &[
