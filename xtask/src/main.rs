@@ -1,5 +1,5 @@
 //! `cargo xtask`: the project's own commands — services, migrate, codegen, seed, dev, test, tidy,
-//! dlq, deploy-check, bench, soak.
+//! dlq, deploy-check, openapi, fuzz-api, bench, soak.
 
 // The task runner reads and sets environment variables and prints for people: that is its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -9,7 +9,9 @@ mod codegen;
 mod deploy_check;
 mod dev;
 mod dlq;
+mod fuzz_api;
 mod migrate;
+mod openapi_cmd;
 mod seed;
 mod services_cmd;
 mod soak;
@@ -33,6 +35,10 @@ usage: cargo xtask <command>
   tidy                     check dependency rules and module docs
   deploy-check             validate deploy/: Dockerfile lint, Kubernetes schemas, Terraform HCL,
                            promtool rules and tests, metric names, compose (tools under target/)
+  openapi [--check]        write (or check) docs/openapi.json, the OpenAPI document from the code
+  fuzz-api [--max-examples N] [--seed N]
+                           schemathesis (from PyPI) against the live API and its OpenAPI
+                           document: no 5xx, documented statuses, content types and schemas
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
@@ -85,6 +91,8 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("codegen") => runtime()?.block_on(migrate::codegen(&rest)),
         Some("tidy") => tidy::run(&root()),
         Some("deploy-check") => deploy_check::run(&rest),
+        Some("openapi") => openapi_cmd::run(&rest),
+        Some("fuzz-api") => fuzz_api::run(&rest),
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("soak") => soak::run(&rest),

@@ -28,6 +28,8 @@ const IO_CRATES: &[&str] = &[
     "moka",
     "sqlx",
     "tokio-postgres",
+    // The wire description (OpenAPI) belongs to the HTTP layer, where the wire DTOs live.
+    "utoipa",
 ];
 
 /// Adapter crates: each may depend on the domain (and storage on the schema), never on another

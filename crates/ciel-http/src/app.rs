@@ -39,6 +39,7 @@ pub fn build_app(
         .service(web::resource("/health").get(routes::health::health))
         .service(web::resource("/ready").get(routes::health::ready))
         .service(web::resource("/metrics").get(routes::metrics::metrics_admin))
+        .service(web::resource("/openapi.json").get(routes::openapi::openapi_json))
         .service(
             web::scope("/v1")
                 .service(web::resource("/auth/login").post(routes::auth::login))

@@ -21,7 +21,7 @@ pub struct ApiError {
 
 /// The contract's error body: the same text under `error` (older clients) and `message`
 /// (shipped mobile clients).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
     /// The human-readable message.
     pub error: &'a str,

@@ -3,13 +3,17 @@
 use ciel_app::TokenPair;
 use ciel_domain::time::format_timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Contract §1.8 TokenPair.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = TokenPair)]
 pub struct TokenPairDto {
     access_token: String,
     refresh_token: String,
+    #[schema(format = DateTime)]
     access_expires_at: String,
+    #[schema(format = DateTime)]
     refresh_expires_at: String,
 }
 
@@ -25,17 +29,20 @@ impl From<TokenPair> for TokenPairDto {
 }
 
 /// `POST /auth/login`: `email` may also be a handle.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     /// Email or handle.
+    #[schema(min_length = 1)]
     pub email: String,
-    /// Password.
+    /// Password (at most 128 bytes).
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
 /// `POST /auth/refresh` and `POST /auth/revoke`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RefreshBody {
     /// The refresh token.
+    #[schema(min_length = 1)]
     pub refresh_token: String,
 }

@@ -3,14 +3,17 @@
 use ciel_domain::posts::{Comment, Like};
 use ciel_domain::time::format_timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// `POST /posts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreatePostBody {
-    /// Processed media of the caller, in display order.
+    /// Processed media of the caller, in display order, all distinct.
+    #[schema(min_items = 1, max_items = 10)]
     pub media_ids: Vec<Uuid>,
-    /// Optional caption.
+    /// Optional caption (at most 2200 bytes).
+    #[schema(max_length = 2200)]
     pub caption: Option<String>,
 }
 
@@ -24,33 +27,41 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 /// `PATCH /posts/:id`: an absent `caption` leaves it unchanged, an explicit `null` clears it
 /// (contract §0).
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, ToSchema)]
 pub struct PatchPostBody {
-    /// `None`: absent; `Some(None)`: clear; `Some(Some(text))`: set.
+    /// Absent: unchanged; `null`: cleared; a string: the new caption (≤ 2200 bytes).
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     pub caption: Option<Option<String>>,
 }
 
 /// `POST /posts/:id/comment`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CommentBody {
-    /// The text.
+    /// Not blank, at most 1000 characters.
+    #[schema(min_length = 1, max_length = 1000)]
     pub body: String,
 }
 
 /// `{"created": bool}` of `POST /posts/:id/like`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = LikeCreated)]
 pub struct LikeCreatedDto {
     /// Whether the like is new.
     pub created: bool,
 }
 
 /// A like.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Like)]
 pub struct LikeDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     user_id: String,
+    #[schema(format = Uuid)]
     post_id: String,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -66,16 +77,23 @@ impl From<Like> for LikeDto {
 }
 
 /// A comment with its author's handle and display name.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Comment)]
 pub struct CommentDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     user_id: String,
+    #[schema(format = Uuid)]
     post_id: String,
     body: String,
+    #[schema(format = DateTime)]
     created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     user_handle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     user_display_name: Option<String>,
 }
 

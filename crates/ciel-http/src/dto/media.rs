@@ -5,11 +5,15 @@ use ciel_app::MediaView;
 use ciel_app::media::{UploadIntent, UploadState};
 use ciel_domain::time::format_timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A processed media with presigned URLs.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Media)]
 pub struct MediaDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     owner_id: String,
     original_key: String,
     thumb_key: String,
@@ -17,11 +21,19 @@ pub struct MediaDto {
     width: i32,
     height: i32,
     bytes: i64,
+    #[schema(format = DateTime)]
     created_at: String,
+    /// Presigned GET, valid 1 h.
+    #[schema(required)]
     thumb_url: Option<String>,
+    /// Presigned GET, valid 1 h.
+    #[schema(required)]
     medium_url: Option<String>,
+    /// Presigned GET, valid 1 h.
+    #[schema(required)]
     original_url: Option<String>,
     /// Extra (not in the reference): a BlurHash placeholder, `null` when unknown.
+    #[schema(required)]
     blurhash: Option<String>,
 }
 
@@ -47,24 +59,29 @@ impl From<MediaView> for MediaDto {
 }
 
 /// `POST /media/upload` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct UploadBody {
     /// `image/jpeg`, `image/png` or `image/webp`.
+    #[schema(value_type = crate::openapi::names::UploadContentType)]
     pub content_type: String,
-    /// The exact size of the upload.
+    /// The exact size of the upload, 1..=`UPLOAD_MAX_BYTES`.
+    #[schema(minimum = 1)]
     pub bytes: i64,
 }
 
 /// One header the PUT must carry.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = UploadHeader)]
 pub struct HeaderDto {
     name: String,
     value: String,
 }
 
 /// An upload intent.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = UploadIntent)]
 pub struct UploadIntentDto {
+    #[schema(format = Uuid)]
     upload_id: String,
     object_key: String,
     upload_url: String,
@@ -89,9 +106,13 @@ impl From<UploadIntent> for UploadIntentDto {
 }
 
 /// An upload's status.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = UploadStatus)]
 pub struct UploadStatusDto {
+    #[schema(value_type = crate::openapi::names::UploadStatusValue)]
     status: &'static str,
+    /// Set when `completed`.
+    #[schema(required, format = Uuid)]
     processed_media_id: Option<String>,
 }
 

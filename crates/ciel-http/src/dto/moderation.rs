@@ -3,15 +3,23 @@
 use ciel_domain::moderation::ModerationAction;
 use ciel_domain::time::format_timestamp;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One audit-log entry (contract §1.8 ModerationAction).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ModerationAction)]
 pub struct ModerationActionDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(required, format = Uuid)]
     actor_id: Option<String>,
+    #[schema(value_type = crate::openapi::names::ModerationTargetType)]
     target_type: String,
+    #[schema(format = Uuid)]
     target_id: String,
+    #[schema(required)]
     reason: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 

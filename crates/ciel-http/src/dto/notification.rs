@@ -3,15 +3,25 @@
 use ciel_domain::notifications::Notification;
 use ciel_domain::time::format_timestamp;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One notification of the caller.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Notification)]
 pub struct NotificationDto {
+    #[schema(format = Uuid)]
     id: String,
+    /// The recipient.
+    #[schema(format = Uuid)]
     user_id: String,
+    /// `user_followed`, `post_liked`, `post_commented` or `story_reaction`.
     notification_type: String,
+    /// The type's keys (contract §3.4); every id in it is a string.
+    #[schema(value_type = Object)]
     payload: serde_json::Value,
+    #[schema(required, format = DateTime)]
     read_at: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 

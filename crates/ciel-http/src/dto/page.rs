@@ -2,13 +2,15 @@
 
 use ciel_domain::Page;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A page on the wire; `next_cursor` is always present.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PageDto<T> {
     /// The items in list order.
     pub items: Vec<T>,
     /// The cursor for the next page, or `null` on the last page.
+    #[schema(required)]
     pub next_cursor: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use ciel_app::PostView;
 use ciel_domain::time::format_timestamp;
 use ciel_domain::visibility::PostVisibility;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The wire name of a post visibility (§1.2).
 pub fn post_visibility_name(v: PostVisibility) -> &'static str {
@@ -16,25 +17,41 @@ pub fn post_visibility_name(v: PostVisibility) -> &'static str {
 }
 
 /// A post.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Post)]
 pub struct PostDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     owner_id: String,
+    #[schema(required)]
     owner_handle: Option<String>,
+    #[schema(required)]
     owner_display_name: Option<String>,
+    /// In position order.
+    #[schema(value_type = Vec<uuid::Uuid>)]
     media_ids: Vec<String>,
+    /// The Media of `media_ids[0]`, where the endpoint shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     primary_media: Option<MediaDto>,
+    #[schema(required)]
     caption: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(value_type = crate::openapi::names::PostVisibility)]
     visibility: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     owner_avatar_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     like_count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     comment_count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     liked_by_viewer: Option<bool>,
 }
 

@@ -7,12 +7,17 @@ use ciel_domain::moderation::{PostFlag, UserFlag};
 use ciel_domain::time::format_timestamp;
 use ciel_domain::trust::TrustRecord;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Contract §1.8 TrustScore.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = TrustScore)]
 pub struct TrustScoreDto {
+    #[schema(format = Uuid)]
     user_id: String,
+    #[schema(minimum = 0, maximum = 3)]
     trust_level: i32,
+    #[schema(value_type = crate::openapi::names::TrustLevelName)]
     trust_level_name: &'static str,
     trust_points: i32,
     account_age_days: i32,
@@ -40,10 +45,13 @@ impl TrustScoreDto {
 }
 
 /// Contract §1.8 Device: the hash is cut to its first 16 hex characters.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Device)]
 pub struct DeviceDto {
+    /// The first 16 hex characters of the fingerprint's SHA-256.
     fingerprint_hash: String,
     account_count: i32,
+    #[schema(minimum = 0, maximum = 100)]
     risk_score: i32,
     is_blocked: bool,
 }
@@ -60,17 +68,20 @@ impl From<Device> for DeviceDto {
 }
 
 /// `POST /account/device/register` (a missing fingerprint is reported as required).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DeviceBody {
-    /// The raw fingerprint.
+    /// The raw fingerprint (not blank, at most 512 bytes).
+    #[schema(required, nullable = false, min_length = 1, max_length = 512)]
     pub fingerprint: Option<String>,
 }
 
 /// Contract §1.8 InviteStats.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = InviteStats)]
 pub struct InviteStatsDto {
     invites_sent: i32,
     successful_invites: i32,
+    #[schema(minimum = 0)]
     remaining_invites: i32,
     max_invites: i32,
 }
@@ -87,19 +98,25 @@ impl From<InviteStats> for InviteStatsDto {
 }
 
 /// Body of reports and takedowns (all optional; an empty body means `{}`).
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, ToSchema)]
 pub struct ReasonBody {
     /// Why.
     pub reason: Option<String>,
 }
 
 /// Contract §1.8 UserFlag.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = UserFlag)]
 pub struct UserFlagDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     reporter_id: String,
+    #[schema(format = Uuid)]
     target_id: String,
+    #[schema(required)]
     reason: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -116,12 +133,18 @@ impl From<UserFlag> for UserFlagDto {
 }
 
 /// Contract §1.8 PostFlag.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = PostFlag)]
 pub struct PostFlagDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     reporter_id: String,
+    #[schema(format = Uuid)]
     post_id: String,
+    #[schema(required)]
     reason: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -138,8 +161,10 @@ impl From<PostFlag> for PostFlagDto {
 }
 
 /// Contract §1.8 RateLimits.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = RateLimits)]
 pub struct RateLimitsDto {
+    #[schema(value_type = crate::openapi::names::TrustLevelName)]
     trust_level: &'static str,
     posts_per_hour: u32,
     posts_per_day: u32,
@@ -153,7 +178,8 @@ pub struct RateLimitsDto {
 }
 
 /// The hourly windows' remaining requests.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = RateLimitsRemaining)]
 pub struct RemainingDto {
     posts: u32,
     follows: u32,

@@ -7,12 +7,15 @@ use ciel_domain::graph::Relationship;
 use ciel_domain::time::format_timestamp;
 use ciel_domain::users::UserCounts;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A follower or followee with the time of the follow. The user's counts are 0 in lists
 /// (contract §1.8 allows it); the avatar URL is filled.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = SocialUserItem)]
 pub struct SocialUserItemDto {
     user: PublicUserDto,
+    #[schema(format = DateTime)]
     followed_at: String,
 }
 
@@ -26,7 +29,8 @@ impl From<SocialUser> for SocialUserItemDto {
 }
 
 /// How a user relates to the caller.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Relationship)]
 pub struct RelationshipDto {
     is_following: bool,
     is_followed_by: bool,
@@ -46,14 +50,16 @@ impl From<Relationship> for RelationshipDto {
 }
 
 /// `POST /users/:id/block`: whether the block is new.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Blocked)]
 pub struct BlockedDto {
     /// True when newly blocked.
     pub blocked: bool,
 }
 
 /// `POST /users/:id/unblock`: whether there was a block.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Unblocked)]
 pub struct UnblockedDto {
     /// True when a block was removed.
     pub unblocked: bool,

@@ -9,6 +9,7 @@ use ciel_domain::stories::{StoryHighlight, StoryMetrics, StoryReaction};
 use ciel_domain::time::format_timestamp;
 use ciel_domain::visibility::StoryVisibility;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The wire name of a story visibility (§1.2).
@@ -21,7 +22,8 @@ pub fn story_visibility_name(v: StoryVisibility) -> &'static str {
 }
 
 /// A story visibility as clients send it: anything else is a 422.
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
+#[schema(as = StoryVisibility)]
 pub enum WireStoryVisibility {
     /// `Public` / `public`.
     #[serde(alias = "public")]
@@ -45,46 +47,62 @@ impl From<WireStoryVisibility> for StoryVisibility {
 }
 
 /// `POST /stories`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateStoryBody {
     /// A processed media of the caller.
     pub media_id: Uuid,
     /// The caption (≤ 2200 characters).
     #[serde(default)]
+    #[schema(max_length = 2200)]
     pub caption: Option<String>,
     /// Required.
     pub visibility: WireStoryVisibility,
 }
 
 /// `POST /stories/:id/reactions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ReactionBody {
-    /// The emoji.
+    /// Not blank, at most 7 characters.
+    #[schema(min_length = 1, max_length = 7)]
     pub emoji: String,
 }
 
 /// `POST /stories/:id/highlights`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct HighlightBody {
-    /// The highlight to add the story to (created when missing).
+    /// The highlight to add the story to (created when missing); not blank, at most 50
+    /// characters.
+    #[schema(min_length = 1, max_length = 50)]
     pub highlight_name: String,
 }
 
 /// A story.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Story)]
 pub struct StoryDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     user_id: String,
+    #[schema(required)]
     user_handle: Option<String>,
+    #[schema(required)]
     user_display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     user_avatar_url: Option<String>,
+    #[schema(format = Uuid)]
     media_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     media: Option<MediaDto>,
+    #[schema(required)]
     caption: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     expires_at: String,
+    #[schema(value_type = WireStoryVisibility)]
     visibility: &'static str,
     view_count: i32,
     reaction_count: i32,
@@ -112,13 +130,19 @@ impl From<StoryView> for StoryDto {
 }
 
 /// A reaction.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = StoryReaction)]
 pub struct StoryReactionDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     story_id: String,
+    #[schema(format = Uuid)]
     user_id: String,
+    #[schema(required)]
     user_handle: Option<String>,
     emoji: String,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -136,13 +160,19 @@ impl From<StoryReaction> for StoryReactionDto {
 }
 
 /// A viewer (`StoryView` in the contract).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = StoryView)]
 pub struct StoryViewDto {
+    #[schema(format = Uuid)]
     viewer_id: String,
+    #[schema(required)]
     viewer_handle: Option<String>,
+    #[schema(required)]
     viewer_display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     viewer_avatar_url: Option<String>,
+    #[schema(format = DateTime)]
     viewed_at: String,
 }
 
@@ -160,19 +190,25 @@ impl From<ViewerView> for StoryViewDto {
 }
 
 /// One emoji's count.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmojiCount)]
 pub struct EmojiCountDto {
     emoji: String,
     count: i64,
 }
 
 /// A story's metrics.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = StoryMetrics)]
 pub struct StoryMetricsDto {
+    #[schema(format = Uuid)]
     story_id: String,
     view_count: i32,
     reaction_count: i32,
+    /// Sorted by count, highest first.
     reactions_by_emoji: Vec<EmojiCountDto>,
+    /// The newest 200 viewers.
+    #[schema(value_type = Vec<uuid::Uuid>)]
     viewer_ids: Vec<String>,
 }
 
@@ -193,13 +229,19 @@ impl From<StoryMetrics> for StoryMetricsDto {
 }
 
 /// A highlight.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = StoryHighlight)]
 pub struct StoryHighlightDto {
+    #[schema(format = Uuid)]
     id: String,
+    #[schema(format = Uuid)]
     user_id: String,
     name: String,
+    #[schema(required, format = Uuid)]
     cover_story_id: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 

@@ -9,6 +9,18 @@ use crate::state::HttpState;
 use actix_web::{HttpResponse, web};
 
 /// Creates an admin invite (no creator, `invite_type: "admin"`).
+#[utoipa::path(
+    post,
+    path = "/v1/admin/invites",
+    operation_id = "create_admin_invite",
+    tag = "invites",
+    security(("admin_token" = [])),
+    request_body(content = Option<CreateInviteRequest>, description = "Optional: an empty body means `{}`"),
+    responses(
+        (status = 200, description = "A new admin code (no creator)", body = InviteCodeDto),
+        (status = 400, description = "`days_valid must be between 1 and 365`"),
+    ),
+)]
 pub async fn create_admin_invite(
     _: AdminAuth,
     state: web::Data<HttpState>,
@@ -19,6 +31,17 @@ pub async fn create_admin_invite(
 }
 
 /// The moderation audit log, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/moderation/audit",
+    operation_id = "audit_log",
+    tag = "moderation",
+    security(("admin_token" = [])),
+    params(crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the audit log, newest first", body = PageDto<ModerationActionDto>),
+    ),
+)]
 pub async fn audit_log(
     _: AdminAuth,
     state: web::Data<HttpState>,
@@ -27,3 +50,8 @@ pub async fn audit_log(
     let page = state.moderation.audit_log(page.0).await?;
     Ok(HttpResponse::Ok().json(PageDto::from_page(page, ModerationActionDto::from)))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_admin_invite, audit_log))]
+pub(crate) struct Api;

@@ -24,6 +24,17 @@ fn render(page: Page<PostView>) -> Result<Vec<u8>, AppError> {
 }
 
 /// `GET /feed`: the caller's home feed page.
+#[utoipa::path(
+    get,
+    path = "/v1/feed",
+    operation_id = "home_feed",
+    tag = "feed",
+    security(("bearer" = [])),
+    params(crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the home feed, newest first (no counts, no `primary_media`)", body = PageDto<PostDto>),
+    ),
+)]
 pub async fn home(
     caller: AuthUser,
     page: PageParams,
@@ -36,7 +47,22 @@ pub async fn home(
 }
 
 /// `POST /feed/refresh`: drops the caller's cached first page; 204.
+#[utoipa::path(
+    post,
+    path = "/v1/feed/refresh",
+    operation_id = "refresh_feed",
+    tag = "feed",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The cached first page is dropped"),
+    ),
+)]
 pub async fn refresh(caller: AuthUser, state: web::Data<HttpState>) -> HttpResponse {
     state.feed.refresh(caller.0).await;
     HttpResponse::NoContent().finish()
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(home, refresh))]
+pub(crate) struct Api;

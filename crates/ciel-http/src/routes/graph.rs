@@ -22,6 +22,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `POST /users/:id/follow`: 204, idempotent.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/follow",
+    operation_id = "follow",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user to follow")),
+    responses(
+        (status = 204, description = "Following (a no-op when already following or across a block)"),
+        (status = 400, description = "`cannot follow yourself`"),
+        (status = 403, description = "`user has reached the follower limit`"),
+        (status = 404, description = "`user not found`"),
+    ),
+)]
 async fn follow(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -32,6 +46,18 @@ async fn follow(
 }
 
 /// `POST /users/:id/unfollow`: 204, also when not following.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/unfollow",
+    operation_id = "unfollow",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user to unfollow")),
+    responses(
+        (status = 204, description = "Not following (also when one was not)"),
+        (status = 400, description = "`cannot unfollow yourself`"),
+    ),
+)]
 async fn unfollow(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -42,6 +68,19 @@ async fn unfollow(
 }
 
 /// `POST /users/:id/block`: `{"blocked": bool}`.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/block",
+    operation_id = "block",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user to block")),
+    responses(
+        (status = 200, description = "Whether the block is new; follows both ways are removed", body = BlockedDto),
+        (status = 400, description = "`cannot block yourself`"),
+        (status = 404, description = "`user not found`"),
+    ),
+)]
 async fn block(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -52,6 +91,18 @@ async fn block(
 }
 
 /// `POST /users/:id/unblock`: `{"unblocked": bool}`.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/unblock",
+    operation_id = "unblock",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user to unblock")),
+    responses(
+        (status = 200, description = "Whether a block was removed", body = UnblockedDto),
+        (status = 400, description = "`cannot unblock yourself`"),
+    ),
+)]
 async fn unblock(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -62,6 +113,17 @@ async fn unblock(
 }
 
 /// `GET /users/:id/relationship`.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/relationship",
+    operation_id = "relationship",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The other user")),
+    responses(
+        (status = 200, description = "How the user relates to the caller", body = RelationshipDto),
+    ),
+)]
 async fn relationship(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -89,6 +151,17 @@ async fn list(
 }
 
 /// `GET /users/:id/followers`.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/followers",
+    operation_id = "followers",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of followers, newest follow first", body = PageDto<SocialUserItemDto>),
+    ),
+)]
 async fn followers(
     _: AuthUser,
     state: web::Data<HttpState>,
@@ -99,6 +172,17 @@ async fn followers(
 }
 
 /// `GET /users/:id/following`.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/following",
+    operation_id = "following",
+    tag = "graph",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of followees, newest follow first", body = PageDto<SocialUserItemDto>),
+    ),
+)]
 async fn following(
     _: AuthUser,
     state: web::Data<HttpState>,
@@ -107,3 +191,8 @@ async fn following(
 ) -> Result<HttpResponse, ApiError> {
     list(&state, *id, FollowList::Following, page).await
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(follow, unfollow, block, unblock, relationship, followers, following))]
+pub(crate) struct Api;

@@ -6,6 +6,16 @@ use crate::state::HttpState;
 use actix_web::{HttpResponse, web};
 
 /// Metrics on the API port, behind the admin token.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "operations",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The Prometheus text exposition", body = String, content_type = "text/plain"),
+    ),
+)]
 pub async fn metrics_admin(_: AdminAuth, state: web::Data<HttpState>) -> HttpResponse {
     metrics_open(state).await
 }
@@ -25,3 +35,8 @@ fn exposition(metrics: &HttpMetrics) -> HttpResponse {
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(metrics.render().to_string())
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(metrics_admin))]
+pub(crate) struct Api;

@@ -12,6 +12,7 @@ pub mod media;
 pub mod metrics;
 pub mod moderation;
 pub mod notifications;
+pub mod openapi;
 pub mod posts;
 pub mod search;
 pub mod stories;

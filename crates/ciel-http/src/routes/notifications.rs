@@ -16,6 +16,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `GET /notifications`: the caller's notifications, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/notifications",
+    operation_id = "list_notifications",
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the caller's notifications, newest first", body = PageDto<NotificationDto>),
+    ),
+)]
 async fn list(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -26,6 +37,18 @@ async fn list(
 }
 
 /// `POST /notifications/:id/read`: 204.
+#[utoipa::path(
+    post,
+    path = "/v1/notifications/{id}/read",
+    operation_id = "mark_notification_read",
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The notification")),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 404, description = "`notification not found` (unknown, not the caller's, or already read)"),
+    ),
+)]
 async fn mark_read(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -37,3 +60,8 @@ async fn mark_read(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, mark_read))]
+pub(crate) struct Api;

@@ -30,6 +30,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `POST /posts`: 200 Post (public, no counts, no `primary_media`).
+#[utoipa::path(
+    post,
+    path = "/v1/posts",
+    operation_id = "create_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    request_body = CreatePostBody,
+    responses(
+        (status = 200, description = "The new public post (no counts, no `primary_media`)", body = PostDto),
+        (status = 400, description = "`at least one media_id is required`, `maximum 10 images per post`, `media_ids must be unique`, `caption must be at most 2200 characters`, or `invalid media_id` (unknown, not yours, or not processed yet)"),
+    ),
+)]
 async fn create(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -42,6 +54,18 @@ async fn create(
 }
 
 /// `GET /posts/:id` (optional auth): 200 Post with counts.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}",
+    operation_id = "get_post",
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post")),
+    responses(
+        (status = 200, description = "The post with its counts (`liked_by_viewer` when authenticated)", body = PostDto),
+        (status = 404, description = "`post not found` (missing or not visible)"),
+    ),
+)]
 async fn get(
     viewer: MaybeUser,
     state: web::Data<HttpState>,
@@ -52,6 +76,20 @@ async fn get(
 }
 
 /// `PATCH /posts/:id`: absent caption unchanged, `null` clears; 200 Post (no counts).
+#[utoipa::path(
+    patch,
+    path = "/v1/posts/{id}",
+    operation_id = "update_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's post")),
+    request_body(content = Option<PatchPostBody>, description = "Optional: an empty body means `{}`"),
+    responses(
+        (status = 200, description = "The post (no counts)", body = PostDto),
+        (status = 400, description = "`caption must be at most 2200 characters`"),
+        (status = 404, description = "`post not found` (missing or not the owner)"),
+    ),
+)]
 async fn patch(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -67,6 +105,18 @@ async fn patch(
 }
 
 /// `DELETE /posts/:id`: 204.
+#[utoipa::path(
+    delete,
+    path = "/v1/posts/{id}",
+    operation_id = "delete_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's post")),
+    responses(
+        (status = 204, description = "Deleted with its likes, comments and reports (the media are kept)"),
+        (status = 404, description = "`post not found` (missing or not the owner)"),
+    ),
+)]
 async fn delete(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -77,6 +127,18 @@ async fn delete(
 }
 
 /// `POST /posts/:id/like`: 200 `{"created": bool}`.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/like",
+    operation_id = "like_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post")),
+    responses(
+        (status = 200, description = "Whether the like is new", body = LikeCreatedDto),
+        (status = 404, description = "`post not found` (missing or not visible)"),
+    ),
+)]
 async fn like(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -87,6 +149,18 @@ async fn like(
 }
 
 /// `DELETE /posts/:id/like`: 204.
+#[utoipa::path(
+    delete,
+    path = "/v1/posts/{id}/like",
+    operation_id = "unlike_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post")),
+    responses(
+        (status = 204, description = "The like is gone"),
+        (status = 404, description = "`like not found`"),
+    ),
+)]
 async fn unlike(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -97,6 +171,18 @@ async fn unlike(
 }
 
 /// `GET /posts/:id/likes`: page of Like.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}/likes",
+    operation_id = "post_likes",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of likes, newest first", body = PageDto<LikeDto>),
+        (status = 404, description = "`post not found` (missing or not visible)"),
+    ),
+)]
 async fn likes(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -111,6 +197,20 @@ async fn likes(
 }
 
 /// `POST /posts/:id/comment`: 200 Comment.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/comment",
+    operation_id = "comment_post",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post")),
+    request_body = CommentBody,
+    responses(
+        (status = 200, description = "The comment with its author's handle and display name", body = CommentDto),
+        (status = 400, description = "`comment body cannot be empty` or `comment body exceeds 1000 characters`"),
+        (status = 404, description = "`post not found` (missing or not visible)"),
+    ),
+)]
 async fn comment(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -125,6 +225,18 @@ async fn comment(
 }
 
 /// `GET /posts/:id/comments`: page of Comment.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}/comments",
+    operation_id = "post_comments",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of comments, newest first", body = PageDto<CommentDto>),
+        (status = 404, description = "`post not found` (missing or not visible)"),
+    ),
+)]
 async fn comments(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -139,6 +251,18 @@ async fn comments(
 }
 
 /// `DELETE /posts/:id/comments/:comment_id`: 204.
+#[utoipa::path(
+    delete,
+    path = "/v1/posts/{id}/comments/{comment_id}",
+    operation_id = "delete_comment",
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post"), ("comment_id" = Uuid, Path, description = "The caller's comment on that post")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "`comment not found` (missing, not on that post, or not the caller's)"),
+    ),
+)]
 async fn delete_comment(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -153,6 +277,17 @@ async fn delete_comment(
 }
 
 /// `GET /users/:id/posts` (optional auth): page of Post with `primary_media`, no counts.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/posts",
+    operation_id = "user_posts",
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The author"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the posts the caller may see, newest first, with `primary_media` (an unknown user gives an empty page)", body = PageDto<PostDto>),
+    ),
+)]
 async fn user_posts(
     viewer: MaybeUser,
     state: web::Data<HttpState>,
@@ -165,3 +300,20 @@ async fn user_posts(
         .await?;
     Ok(HttpResponse::Ok().json(PageDto::from_page(page, PostDto::from)))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create,
+    get,
+    patch,
+    delete,
+    like,
+    unlike,
+    likes,
+    comment,
+    comments,
+    delete_comment,
+    user_posts
+))]
+pub(crate) struct Api;

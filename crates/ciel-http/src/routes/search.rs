@@ -29,6 +29,18 @@ fn q(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 /// `GET /search/users?q=`: page of PublicUser (counts 0, avatar URL filled).
+#[utoipa::path(
+    get,
+    path = "/v1/search/users",
+    operation_id = "search_users",
+    tag = "search",
+    security(("bearer" = [])),
+    params(crate::openapi::params::SearchQuery),
+    responses(
+        (status = 200, description = "A page of users whose handle or display name contains `q` (counts are 0)", body = PageDto<PublicUserDto>),
+        (status = 400, description = "`q must be at least 2 characters` or `q must be at most 100 characters`"),
+    ),
+)]
 async fn users(
     _caller: AuthUser,
     req: HttpRequest,
@@ -43,6 +55,18 @@ async fn users(
 }
 
 /// `GET /search/posts?q=`: page of Post (public, visible, newest first).
+#[utoipa::path(
+    get,
+    path = "/v1/search/posts",
+    operation_id = "search_posts",
+    tag = "search",
+    security(("bearer" = [])),
+    params(crate::openapi::params::SearchQuery),
+    responses(
+        (status = 200, description = "A page of public posts whose caption contains `q`, newest first", body = PageDto<PostDto>),
+        (status = 400, description = "`q must be at least 2 characters` or `q must be at most 100 characters`"),
+    ),
+)]
 async fn posts(
     caller: AuthUser,
     req: HttpRequest,
@@ -53,3 +77,8 @@ async fn posts(
     let page = state.search.posts(caller.0, q.as_deref(), page.0).await?;
     Ok(HttpResponse::Ok().json(PageDto::from_page(page, PostDto::from)))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(users, posts))]
+pub(crate) struct Api;

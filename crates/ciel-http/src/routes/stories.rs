@@ -38,6 +38,21 @@ fn story_id(id: &Uuid) -> StoryId {
 }
 
 /// `POST /stories`.
+#[utoipa::path(
+    post,
+    path = "/v1/stories",
+    operation_id = "create_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    request_body = CreateStoryBody,
+    responses(
+        (status = 200, description = "The new story (expires 24 h after creation)", body = StoryDto),
+        (status = 400, description = "`caption exceeds 2200 characters`"),
+        (status = 403, description = "`media does not belong to you`"),
+        (status = 404, description = "`media not found`"),
+        (status = 422, description = "a missing or unknown `visibility`"),
+    ),
+)]
 pub async fn create(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -57,6 +72,18 @@ pub async fn create(
 }
 
 /// `GET /stories/:id`.
+#[utoipa::path(
+    get,
+    path = "/v1/stories/{id}",
+    operation_id = "get_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The story")),
+    responses(
+        (status = 200, description = "The story with its media", body = StoryDto),
+        (status = 404, description = "`story not found` (missing, expired or not visible)"),
+    ),
+)]
 pub async fn get(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -67,6 +94,18 @@ pub async fn get(
 }
 
 /// `DELETE /stories/:id`.
+#[utoipa::path(
+    delete,
+    path = "/v1/stories/{id}",
+    operation_id = "delete_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's story")),
+    responses(
+        (status = 204, description = "Deleted with its views, reactions and highlight items"),
+        (status = 404, description = "`story not found` (missing or not the owner)"),
+    ),
+)]
 pub async fn delete(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -77,6 +116,19 @@ pub async fn delete(
 }
 
 /// `GET /stories/:id/viewers`.
+#[utoipa::path(
+    get,
+    path = "/v1/stories/{id}/viewers",
+    operation_id = "story_viewers",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's story"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of viewers, newest view first", body = PageDto<StoryViewDto>),
+        (status = 403, description = "`only the story owner can view viewers`"),
+        (status = 404, description = "`story not found`"),
+    ),
+)]
 pub async fn viewers(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -91,6 +143,20 @@ pub async fn viewers(
 }
 
 /// `POST /stories/:id/reactions`.
+#[utoipa::path(
+    post,
+    path = "/v1/stories/{id}/reactions",
+    operation_id = "react_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The story")),
+    request_body = ReactionBody,
+    responses(
+        (status = 200, description = "The caller's reaction (a new emoji replaces the old one)", body = StoryReactionDto),
+        (status = 400, description = "`emoji cannot be empty` or `emoji must be at most 7 characters`"),
+        (status = 404, description = "`story not found` (missing, expired or not visible)"),
+    ),
+)]
 pub async fn react(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -105,6 +171,18 @@ pub async fn react(
 }
 
 /// `GET /stories/:id/reactions`.
+#[utoipa::path(
+    get,
+    path = "/v1/stories/{id}/reactions",
+    operation_id = "story_reactions",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The story"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of reactions, newest first", body = PageDto<StoryReactionDto>),
+        (status = 404, description = "`story not found` (missing, expired or not visible)"),
+    ),
+)]
 pub async fn reactions(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -119,6 +197,18 @@ pub async fn reactions(
 }
 
 /// `DELETE /stories/:id/reactions`.
+#[utoipa::path(
+    delete,
+    path = "/v1/stories/{id}/reactions",
+    operation_id = "unreact_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The story")),
+    responses(
+        (status = 204, description = "The caller's reaction is gone"),
+        (status = 404, description = "`reaction not found`"),
+    ),
+)]
 pub async fn unreact(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -129,6 +219,18 @@ pub async fn unreact(
 }
 
 /// `POST /stories/:id/seen`.
+#[utoipa::path(
+    post,
+    path = "/v1/stories/{id}/seen",
+    operation_id = "see_story",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The story")),
+    responses(
+        (status = 204, description = "Recorded (once per viewer)"),
+        (status = 404, description = "`story not found` (missing, expired or not visible)"),
+    ),
+)]
 pub async fn seen(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -139,6 +241,18 @@ pub async fn seen(
 }
 
 /// `GET /stories/:id/metrics`.
+#[utoipa::path(
+    get,
+    path = "/v1/stories/{id}/metrics",
+    operation_id = "story_metrics",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's story")),
+    responses(
+        (status = 200, description = "Views and reactions of the story", body = StoryMetricsDto),
+        (status = 404, description = "`story not found` (also for non-owners)"),
+    ),
+)]
 pub async fn metrics(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -149,6 +263,20 @@ pub async fn metrics(
 }
 
 /// `POST /stories/:id/highlights`.
+#[utoipa::path(
+    post,
+    path = "/v1/stories/{id}/highlights",
+    operation_id = "add_to_highlight",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's story")),
+    request_body = HighlightBody,
+    responses(
+        (status = 200, description = "The highlight (created when missing)", body = StoryHighlightDto),
+        (status = 400, description = "`highlight_name cannot be empty` or a name over 50 characters"),
+        (status = 404, description = "`story not found` (missing or not the owner)"),
+    ),
+)]
 pub async fn add_to_highlight(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -163,6 +291,17 @@ pub async fn add_to_highlight(
 }
 
 /// `GET /users/:id/stories`: active and visible, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/stories",
+    operation_id = "user_stories",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The author"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the user's active stories the caller may see, oldest first", body = PageDto<StoryDto>),
+    ),
+)]
 pub async fn user_stories(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -177,6 +316,17 @@ pub async fn user_stories(
 }
 
 /// `GET /users/:id/highlights`.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/highlights",
+    operation_id = "user_highlights",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of the user's highlights, oldest first", body = PageDto<StoryHighlightDto>),
+    ),
+)]
 pub async fn user_highlights(
     _caller: AuthUser,
     state: web::Data<HttpState>,
@@ -191,6 +341,17 @@ pub async fn user_highlights(
 }
 
 /// `GET /feed/stories`: the body comes from the cache as is on a first-page hit.
+#[utoipa::path(
+    get,
+    path = "/v1/feed/stories",
+    operation_id = "stories_feed",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(crate::openapi::params::PageQuery),
+    responses(
+        (status = 200, description = "A page of followed users' active stories, newest first", body = PageDto<StoryDto>),
+    ),
+)]
 pub async fn feed(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -207,3 +368,22 @@ pub async fn feed(
         .insert_header(ContentType::json())
         .body(body))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create,
+    get,
+    delete,
+    viewers,
+    react,
+    reactions,
+    unreact,
+    seen,
+    metrics,
+    add_to_highlight,
+    user_stories,
+    user_highlights,
+    feed
+))]
+pub(crate) struct Api;

@@ -12,6 +12,19 @@ use ciel_domain::UserId;
 use uuid::Uuid;
 
 /// `POST /users`: sign up with an invite code; answers 200 with the new User.
+#[utoipa::path(
+    post,
+    path = "/v1/users",
+    operation_id = "sign_up",
+    tag = "accounts",
+    request_body = SignUpBody,
+    responses(
+        (status = 200, description = "The new account", body = UserDto),
+        (status = 400, description = "A field breaks its rule (checked in the order handle, email, display_name, bio, password, `invite_code is required`), `invalid avatar`, or the invite: `Invalid invite code`, `Invite code has been revoked`, `Invite code has expired`, `Invite code has been fully used`"),
+        (status = 409, description = "`Handle already taken` or `Email already taken`"),
+        (status = 429, description = "IP limit (`signup`, `IP_SIGNUP_RATE_LIMIT` per day)"),
+    ),
+)]
 pub async fn sign_up(
     state: web::Data<HttpState>,
     body: JsonBody<SignUpBody>,
@@ -34,6 +47,17 @@ pub async fn sign_up(
 }
 
 /// `GET /users/:id`: a public profile with real counts.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}",
+    operation_id = "get_user",
+    tag = "accounts",
+    params(("id" = Uuid, Path, description = "The user")),
+    responses(
+        (status = 200, description = "The public profile with real counts", body = PublicUserDto),
+        (status = 404, description = "`user not found` (unknown or deleted)"),
+    ),
+)]
 pub async fn profile(
     state: web::Data<HttpState>,
     id: web::Path<Uuid>,
@@ -44,6 +68,21 @@ pub async fn profile(
 }
 
 /// `PATCH /users/:id`: only one's own profile.
+#[utoipa::path(
+    patch,
+    path = "/v1/users/{id}",
+    operation_id = "update_user",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The caller's own id")),
+    request_body = PatchUserBody,
+    responses(
+        (status = 200, description = "The updated account", body = UserDto),
+        (status = 400, description = "`display_name cannot be empty`, a length limit, or `invalid avatar`"),
+        (status = 403, description = "`cannot update other users`"),
+        (status = 404, description = "`user not found`"),
+    ),
+)]
 pub async fn update_profile(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -68,6 +107,17 @@ pub async fn update_profile(
 }
 
 /// `DELETE /account`: soft delete.
+#[utoipa::path(
+    delete,
+    path = "/v1/account",
+    operation_id = "delete_account",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Soft-deleted: sessions revoked, follows and blocks removed"),
+        (status = 404, description = "`user not found` (already deleted)"),
+    ),
+)]
 pub async fn delete_account(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -77,6 +127,17 @@ pub async fn delete_account(
 }
 
 /// `GET /account/trust-score`.
+#[utoipa::path(
+    get,
+    path = "/v1/account/trust-score",
+    operation_id = "trust_score",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's trust record", body = TrustScoreDto),
+        (status = 404, description = "`trust score not found`"),
+    ),
+)]
 pub async fn trust_score(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -86,6 +147,20 @@ pub async fn trust_score(
 }
 
 /// `POST /account/device/register` (optional auth).
+#[utoipa::path(
+    post,
+    path = "/v1/account/device/register",
+    operation_id = "register_device",
+    tag = "accounts",
+    security((), ("bearer" = [])),
+    request_body = DeviceBody,
+    responses(
+        (status = 204, description = "Registered (and linked to the caller when authenticated)"),
+        (status = 400, description = "`fingerprint is required`, or a fingerprint over 512 bytes"),
+        (status = 403, description = "`This device has been blocked`"),
+        (status = 429, description = "IP limit (`device_register`, 30 per hour)"),
+    ),
+)]
 pub async fn register_device(
     req: HttpRequest,
     caller: MaybeUser,
@@ -102,6 +177,16 @@ pub async fn register_device(
 }
 
 /// `GET /account/devices`: a bare array.
+#[utoipa::path(
+    get,
+    path = "/v1/account/devices",
+    operation_id = "devices",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The devices linked to the caller, most recently seen first", body = Vec<DeviceDto>),
+    ),
+)]
 pub async fn devices(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -117,6 +202,17 @@ pub async fn devices(
 }
 
 /// `GET /account/rate-limits`: the caller's limits and what is left of each hourly window.
+#[utoipa::path(
+    get,
+    path = "/v1/account/rate-limits",
+    operation_id = "rate_limits",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's limits and what is left of each hourly window", body = crate::dto::safety::RateLimitsDto),
+        (status = 404, description = "`user not found`"),
+    ),
+)]
 pub async fn rate_limits(
     caller: AuthUser,
     state: web::Data<HttpState>,
@@ -124,3 +220,17 @@ pub async fn rate_limits(
     let view = state.ratelimits.view(caller.0).await?;
     Ok(HttpResponse::Ok().json(crate::dto::safety::RateLimitsDto::from(view)))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    sign_up,
+    profile,
+    update_profile,
+    delete_account,
+    trust_score,
+    register_device,
+    devices,
+    rate_limits
+))]
+pub(crate) struct Api;

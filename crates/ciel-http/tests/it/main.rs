@@ -17,6 +17,7 @@ mod metrics_series;
 mod moderation;
 mod notifications;
 mod pool;
+mod openapi;
 mod posts;
 mod ratelimit;
 mod rollout;
