@@ -66,6 +66,7 @@ pub struct TestAppBuilder {
     media: bool,
     broker_proxy: bool,
     images: Option<Arc<dyn ImageProcessor>>,
+    postgres_only: bool,
 }
 
 /// The `host:port` of an `amqp://user:pass@host:port/vhost` URL.
@@ -114,6 +115,14 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs with Postgres alone, as `cargo xtask dev` does on a machine without Redis, RabbitMQ
+    /// or S3: `combined`, `REDIS_URL=memory://`, `AMQP_URL=memory://` and a local-directory
+    /// object store (`S3_ENDPOINT=file://` a fresh directory) whose signed URLs the app serves.
+    pub fn postgres_only(mut self) -> Self {
+        self.postgres_only = true;
+        self
+    }
+
     /// Reaches the broker through a [`TcpProxy`] the test can cut ([`TestApp::broker`]).
     pub fn broker_proxy(mut self) -> Self {
         self.broker_proxy = true;
@@ -157,6 +166,18 @@ impl TestAppBuilder {
                 vars.insert(k.to_owned(), v);
             }
         }
+        if self.postgres_only {
+            let dir = std::env::temp_dir().join(unique_name("ciel-objects"));
+            for (k, v) in [
+                ("APP_MODE", "combined".to_owned()),
+                ("REDIS_URL", "memory://".to_owned()),
+                ("AMQP_URL", "memory://".to_owned()),
+                ("S3_ENDPOINT", format!("file://{}", dir.display())),
+                ("OUTBOX_POLL_MS", "100".to_owned()),
+            ] {
+                vars.insert(k.to_owned(), v);
+            }
+        }
         vars.extend(self.overrides);
         for key in &self.removed {
             vars.remove(key);
@@ -182,11 +203,21 @@ impl TestAppBuilder {
         let jobs = (config.mode == AppMode::Combined)
             .then_some(parts.media_jobs)
             .flatten();
-        let media = parts
-            .media
-            .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
-        let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)
-            .unwrap_or_else(|e| panic!("serving the app: {e}"));
+        let media = match (parts.media, parts.in_process_media) {
+            (Some(m), _) => Some(MediaBackground::start(m, &config.media_worker, jobs)),
+            (None, Some(m)) => Some(m.start(&config.media_worker, jobs)),
+            (None, None) => None,
+        };
+        let local_objects = parts
+            .local_objects
+            .map(|store| (store, wiring::local_upload_limit(&config)));
+        let server = wiring::serve_api_with(
+            parts.state,
+            config.http_addr,
+            config.metrics_addr,
+            local_objects,
+        )
+        .unwrap_or_else(|e| panic!("serving the app: {e}"));
         TestApp {
             media,
             broker,
