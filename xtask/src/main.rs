@@ -6,12 +6,17 @@
 
 mod bench;
 mod codegen;
+mod demo_content;
+mod demo_photos;
 mod dev;
+mod dev_check;
+mod dev_plan;
 mod dlq;
 mod migrate;
 mod seed;
 mod services_cmd;
 mod test_cmd;
+mod test_steps;
 mod tidy;
 
 use anyhow::{Result, bail};
@@ -21,14 +26,19 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  dev                      services up, migrate, seed demo data, run ciel-api (combined) on HTTP_ADDR
+  dev [--without redis,rabbitmq,s3] [--check]
+                           services up (Postgres required; in-process/local stand-ins for what is
+                           missing), migrate, seed demo data, run ciel-api (combined) on HTTP_ADDR;
+                           --check: sign in, read the feed, upload a photo, then stop
   test [-- <cargo test args>]
                            services up once, the whole workspace's tests, services down
   services up|down|status  throwaway Postgres, Redis, RabbitMQ and s3s-fs under target/ciel-services
   migrate [--revert-all]   apply (or revert) the embedded migrations on DATABASE_URL
-  seed                     seed the demo world into DATABASE_URL
+  seed                     seed the demo world (users, photos, posts, likes, comments, a story)
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
+  semver                   cargo-semver-checks of ciel-domain and ciel-app against the latest v* tag
+                           (installs it; skipped while no release is tagged)
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
@@ -78,6 +88,13 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("tidy") => tidy::run(&root()),
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
+        Some("semver") => {
+            if test_steps::semver()? {
+                Ok(())
+            } else {
+                bail!("the public API of ciel-domain/ciel-app broke semver (see above)")
+            }
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -47,6 +47,12 @@ pub fn run(extra: &[&str]) -> Result<()> {
     test_args.extend_from_slice(extra);
     let tests = cargo(&test_args, &env)?;
     steps.push(("cargo test --workspace", tests));
+    steps.push(("cargo doc -D warnings", crate::test_steps::docs()?));
+    steps.push((
+        "dev with Postgres only",
+        crate::test_steps::dev_with_postgres_only()?,
+    ));
+    steps.push(("semver (latest v* tag)", crate::test_steps::semver()?));
 
     services::stop(&dir)?;
     eprintln!();
