@@ -4,8 +4,11 @@
 use anyhow::Result;
 use image::{ImageEncoder, Rgb, RgbImage};
 
+/// An RGB colour.
+type Colour = [u8; 3];
+
 /// `(sky top, sky bottom, sun, near hills)` colours.
-const PALETTES: [([u8; 3], [u8; 3], [u8; 3], [u8; 3]); 4] = [
+const PALETTES: [(Colour, Colour, Colour, Colour); 4] = [
     (
         [24, 56, 120],
         [250, 170, 110],

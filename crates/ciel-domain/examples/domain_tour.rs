@@ -4,6 +4,9 @@
 //! `tests/domain_tour.rs` runs it. Every step asserts what the rules say, so it fails loudly if
 //! a rule changes.
 
+// A tour is a program that shows its steps.
+#![allow(clippy::print_stdout)]
+
 use chrono::{DateTime, Duration, Utc};
 use ciel_domain::accounts::{DisplayName, Email, Handle, validate_new_password};
 use ciel_domain::invites::{invite_code_from_entropy, is_well_formed_code};

@@ -374,11 +374,12 @@ pub fn object_store(
     Ok(object_stores(config)?.0)
 }
 
+/// The object store, and the same store as a [`LocalDirStore`] when it is one.
+pub type ObjectStores = (Arc<dyn ObjectStore>, Option<Arc<LocalDirStore>>);
+
 /// The object store, and the local-directory store again when it is one (its signed URLs are
 /// served by the API, see [`serve_api_with`]).
-pub fn object_stores(
-    config: &Config,
-) -> Result<(Arc<dyn ObjectStore>, Option<Arc<LocalDirStore>>), WiringError> {
+pub fn object_stores(config: &Config) -> Result<ObjectStores, WiringError> {
     if let ObjectBackend::LocalDir(dir) = config.object_backend() {
         let store = LocalDirStore::new(&dir, rand_key())
             .map_err(|e| WiringError::Adapter(format!("object storage: {e}")))?;
