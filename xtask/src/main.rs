@@ -7,7 +7,11 @@
 mod bench;
 mod codegen;
 mod deploy_check;
+mod demo_content;
+mod demo_photos;
 mod dev;
+mod dev_check;
+mod dev_plan;
 mod dlq;
 mod fuzz_api;
 mod migrate;
@@ -16,6 +20,7 @@ mod seed;
 mod services_cmd;
 mod soak;
 mod test_cmd;
+mod test_steps;
 mod tidy;
 
 use anyhow::{Result, bail};
@@ -25,12 +30,15 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  dev                      services up, migrate, seed demo data, run ciel-api (combined) on HTTP_ADDR
+  dev [--without redis,rabbitmq,s3] [--check]
+                           services up (Postgres required; in-process/local stand-ins for what is
+                           missing), migrate, seed demo data, run ciel-api (combined) on HTTP_ADDR;
+                           --check: sign in, read the feed, upload a photo, then stop
   test [-- <cargo test args>]
                            services up once, the whole workspace's tests, services down
   services up|down|status  throwaway Postgres, Redis, RabbitMQ and s3s-fs under target/ciel-services
   migrate [--revert-all]   apply (or revert) the embedded migrations on DATABASE_URL
-  seed                     seed the demo world into DATABASE_URL
+  seed                     seed the demo world (users, photos, posts, likes, comments, a story)
   codegen [--check]        regenerate crates/ciel-schema/src/schema.rs from the migrations
   tidy                     check dependency rules and module docs
   deploy-check             validate deploy/: Dockerfile lint, Kubernetes schemas, Terraform HCL,
@@ -39,6 +47,8 @@ usage: cargo xtask <command>
   fuzz-api [--max-examples N] [--seed N]
                            schemathesis (from PyPI) against the live API and its OpenAPI
                            document: no 5xx, documented statuses, content types and schemas
+  semver                   cargo-semver-checks of ciel-domain and ciel-app against the latest v* tag
+                           (installs it; skipped while no release is tagged)
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
@@ -96,6 +106,13 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("dlq") => runtime()?.block_on(dlq::run(&rest)),
         Some("bench") => bench::run(&rest),
         Some("soak") => soak::run(&rest),
+        Some("semver") => {
+            if test_steps::semver()? {
+                Ok(())
+            } else {
+                bail!("the public API of ciel-domain/ciel-app broke semver (see above)")
+            }
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

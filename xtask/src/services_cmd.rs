@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 /// Where `services up` keeps its state and env file.
 pub fn dev_dir() -> PathBuf {
-    crate::root().join("target/ciel-services")
+    match std::env::var_os("CIEL_DEV_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => crate::root().join("target/ciel-services"),
+    }
 }
 
 /// Installs what is missing, then starts every service into `dir` unless it is already running

@@ -49,6 +49,12 @@ pub fn run(extra: &[&str]) -> Result<()> {
     steps.push(("cargo test --workspace", tests));
     let deploy = crate::deploy_check::run(&[]).inspect_err(|e| eprintln!("xtask test: {e:#}"));
     steps.push(("cargo xtask deploy-check", deploy.is_ok()));
+    steps.push(("cargo doc -D warnings", crate::test_steps::docs()?));
+    steps.push((
+        "dev with Postgres only",
+        crate::test_steps::dev_with_postgres_only()?,
+    ));
+    steps.push(("semver (latest v* tag)", crate::test_steps::semver()?));
 
     services::stop(&dir)?;
     eprintln!();

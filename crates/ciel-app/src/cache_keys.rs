@@ -1,5 +1,20 @@
 //! The Redis keys of contract §3.11 that more than one use case touches: the feeds' first
 //! pages. One place, so a writer that invalidates and a reader that fills agree on the names.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_app::cache_keys::{CACHED_STORIES_FEED_LIMITS, feed_pages, home_feed, stories_feed};
+//! use ciel_domain::UserId;
+//!
+//! let user: UserId = "6f9619ff-8b86-d011-b42d-00c04fc964ff".parse().unwrap();
+//! assert_eq!(home_feed(user), "feed:home:6f9619ff-8b86-d011-b42d-00c04fc964ff");
+//! assert_eq!(stories_feed(user, 20), "feed:stories:6f9619ff-8b86-d011-b42d-00c04fc964ff:20");
+//! // Invalidating a user's feeds names every cached key: home plus each stories page size.
+//! let keys = feed_pages(&[user]);
+//! assert_eq!(keys.len(), 1 + CACHED_STORIES_FEED_LIMITS.len());
+//! assert!(keys.contains(&home_feed(user)));
+//! ```
 
 use ciel_domain::UserId;
 

@@ -2,6 +2,25 @@
 //! implementations that share the keys. Claims: `iss = aud = "ciel"`, `sub` = user id,
 //! `iat`/`nbf`/`exp` in RFC 3339, `typ` = `access` | `refresh`, and `jti` on refresh tokens.
 //! No footer, no implicit assertion.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_app::tokens::{TokenError, TokenService, token_hash};
+//! use ciel_domain::UserId;
+//! use std::time::Duration;
+//!
+//! let tokens = TokenService::new(&[1; 32], &[2; 32], Duration::from_secs(900), Duration::from_secs(86_400));
+//! let user = UserId::generate();
+//! let access = tokens.issue_access(user, Utc::now()).unwrap();
+//! assert!(access.token.starts_with("v4.local."));
+//! assert_eq!(tokens.verify_access(&access.token).unwrap(), user);
+//! // An access token is not a refresh token, and a tampered one is refused.
+//! assert!(tokens.verify_refresh(&access.token).is_err());
+//! assert!(matches!(tokens.verify_access("v4.local.garbage"), Err(TokenError::Invalid)));
+//! assert_eq!(token_hash("abc").len(), 64);
+//! ```
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ciel_domain::UserId;

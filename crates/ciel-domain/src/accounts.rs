@@ -1,5 +1,23 @@
 //! Account values validated per contract §1.7, with the contract's messages. Each constructor
 //! trims where the contract says so and returns the first problem found.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
+//!
+//! assert_eq!(Handle::parse(" ada_99 ").unwrap().as_str(), "ada_99");
+//! assert_eq!(
+//!     Handle::parse("no spaces").unwrap_err().0,
+//!     "handle can only contain letters, numbers, and underscores"
+//! );
+//! assert!(Email::parse("ada@example.com").is_ok());
+//! assert!(Email::parse("not-an-email").is_err());
+//! assert_eq!(DisplayName::parse("Ada").unwrap().as_str(), "Ada");
+//! assert!(Bio::parse("Counting engines.").is_ok());
+//! assert!(validate_new_password("Engine1843").is_ok());
+//! assert!(validate_new_password("short1A").is_err());
+//! ```
 
 /// A validation failure whose message is shown to the client as is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

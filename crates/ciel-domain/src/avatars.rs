@@ -2,6 +2,22 @@
 //! (named by its UUID), or a storage key under their own prefix (`uploads/{id}/…` where their
 //! uploads land, `media/{id}/…` where their processed derivatives are written). Anything else
 //! would let a user have the server presign another user's objects.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::UserId;
+//! use ciel_domain::avatars::{AvatarRef, INVALID_AVATAR, parse_avatar};
+//!
+//! let me = UserId::generate();
+//! let other = UserId::generate();
+//! let own_key = format!("media/{me}/u1/medium.jpg");
+//! assert_eq!(parse_avatar(&own_key, me), Ok(AvatarRef::Key(own_key.clone())));
+//! assert_eq!(parse_avatar("", me), Ok(AvatarRef::Clear));
+//! // Someone else's prefix, or walking out of one's own, is refused.
+//! assert_eq!(parse_avatar(&format!("media/{other}/x.jpg"), me), Err(INVALID_AVATAR));
+//! assert_eq!(parse_avatar(&format!("media/{me}/../x.jpg"), me), Err(INVALID_AVATAR));
+//! ```
 
 use crate::UserId;
 use uuid::Uuid;

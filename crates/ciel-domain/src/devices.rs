@@ -1,4 +1,21 @@
 //! Device fingerprint rules (contract §3.10) that need no I/O.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::UserId;
+//! use ciel_domain::devices::{MAX_RISK, link_user, risk_increment, validate_fingerprint};
+//!
+//! assert_eq!(risk_increment(0), 5);
+//! assert_eq!(risk_increment(11), 50);
+//! let (a, b) = (UserId::generate(), UserId::generate());
+//! let (users, risk) = link_user(vec![a], 10, Some(b));
+//! assert_eq!((users.len(), risk), (2, 15));
+//! // Linking a known user changes nothing; the risk never passes the maximum.
+//! assert_eq!(link_user(users.clone(), 99, Some(a)), (users, 99));
+//! assert_eq!(link_user(vec![], 99, Some(b)).1, MAX_RISK);
+//! assert!(validate_fingerprint("  ").is_err());
+//! ```
 
 /// Highest risk score.
 pub const MAX_RISK: i32 = 100;

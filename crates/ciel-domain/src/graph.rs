@@ -1,5 +1,17 @@
 //! The social graph (contract §2.4, §3.1): what a follow request does given the facts about the
 //! pair, the follower cap, relationships and the follower/following list entries. Pure rules.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::graph::{FollowDecision, FollowFacts, decide_follow};
+//!
+//! assert_eq!(decide_follow(FollowFacts::default()), FollowDecision::Create);
+//! let blocked = FollowFacts { blocked_either_way: true, followee_at_limit: true, ..Default::default() };
+//! assert_eq!(decide_follow(blocked), FollowDecision::NoOp, "a block wins over the limit");
+//! let full = FollowFacts { followee_at_limit: true, ..Default::default() };
+//! assert_eq!(decide_follow(full), FollowDecision::FollowerLimitReached);
+//! ```
 
 use crate::time::Timestamp;
 use crate::users::User;

@@ -1,4 +1,17 @@
 //! Typed identifiers: a `UserId` can never be passed where a `PostId` is expected.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::{PostId, UserId};
+//!
+//! let id: UserId = "6F9619FF-8B86-D011-B42D-00C04FC964FF".parse().unwrap();
+//! // Displayed in the contract's lowercase hyphenated form.
+//! assert_eq!(id.to_string(), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
+//! assert_eq!(UserId::from_uuid(id.as_uuid()), id);
+//! assert_ne!(PostId::generate(), PostId::generate());
+//! assert!("not-a-uuid".parse::<UserId>().is_err());
+//! ```
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,24 @@
 //! Invite rules (contract §3.6) that need no I/O: the code format, validity, consumption checks.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::invites::{
+//!     INVITE_CODE_LEN, MAX_USER_DAYS_VALID, invite_code_from_entropy, is_well_formed_code,
+//!     validate_days_valid,
+//! };
+//!
+//! // The caller supplies the randomness; the domain only maps it to a code.
+//! let code = invite_code_from_entropy(&[42u8; 32]).unwrap();
+//! assert_eq!(code.len(), INVITE_CODE_LEN);
+//! assert!(is_well_formed_code(&code));
+//! assert!(!is_well_formed_code("short"));
+//! assert_eq!(validate_days_valid(None, MAX_USER_DAYS_VALID), Ok(7));
+//! assert_eq!(
+//!     validate_days_valid(Some(31), MAX_USER_DAYS_VALID).unwrap_err(),
+//!     "days_valid must be between 1 and 30"
+//! );
+//! ```
 
 /// Length of an invite code.
 pub const INVITE_CODE_LEN: usize = 12;

@@ -1,4 +1,31 @@
 //! Processed media: the `media` row the pipeline writes for a completed upload.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::media::Media;
+//! use ciel_domain::uploads::MediaKeys;
+//! use ciel_domain::ports::ImageFormat;
+//! use ciel_domain::{MediaId, UploadId, UserId};
+//!
+//! let (owner, upload) = (UserId::generate(), UploadId::generate());
+//! let keys = MediaKeys::new(owner, upload, ImageFormat::Jpeg);
+//! let media = Media {
+//!     id: MediaId::generate(),
+//!     owner_id: owner,
+//!     original_key: keys.original,
+//!     thumb_key: keys.thumb.clone(),
+//!     medium_key: keys.medium,
+//!     width: 1200,
+//!     height: 800,
+//!     bytes: 250_000,
+//!     created_at: Utc::now(),
+//!     blurhash: None,
+//! };
+//! assert!(media.thumb_key.ends_with("/thumb.jpg"));
+//! assert_eq!(media.clone(), media);
+//! ```
 
 use crate::time::Timestamp;
 use crate::{MediaId, UserId};

@@ -1,4 +1,16 @@
 //! Moderation: the audit log's entries.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::moderation::AuditTarget;
+//!
+//! let stored: Vec<&str> = [AuditTarget::UserFlag, AuditTarget::PostFlag, AuditTarget::Post, AuditTarget::Comment]
+//!     .into_iter()
+//!     .map(AuditTarget::as_str)
+//!     .collect();
+//! assert_eq!(stored, ["user_flag", "post_flag", "post", "comment"]);
+//! ```
 
 use crate::time::Timestamp;
 use crate::{UserId, pagination::Cursor};

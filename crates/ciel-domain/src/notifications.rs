@@ -1,6 +1,21 @@
 //! Notifications (contract §3.4): who is told what, with which payload. Pure rules: nothing is
 //! produced for one's own actions, every payload carries the actor, ids are strings, and a
 //! comment preview is the first 100 characters of the body.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::notifications::{Actor, NewNotification, NotificationKind};
+//! use ciel_domain::{PostId, UserId};
+//!
+//! let actor = Actor { id: UserId::generate(), handle: "ada".into(), display_name: "Ada".into() };
+//! let owner = UserId::generate();
+//! let n = NewNotification::post_liked(&actor, owner, PostId::generate()).unwrap();
+//! assert_eq!((n.recipient, n.kind), (owner, NotificationKind::PostLiked));
+//! assert_eq!(n.kind.as_str(), "post_liked");
+//! // Nobody is told about their own actions.
+//! assert!(NewNotification::post_liked(&actor, actor.id, PostId::generate()).is_none());
+//! ```
 
 use crate::time::Timestamp;
 use crate::{NotificationId, PostId, StoryId, UserId};

@@ -1,4 +1,24 @@
 //! Keyset pagination (contract §1.5): page limits, the `{timestamp}/{uuid}` cursor and pages.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use ciel_domain::{Cursor, Page, PageLimit};
+//! use uuid::Uuid;
+//!
+//! let limit = PageLimit::parse(Some(2)).unwrap();
+//! let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
+//! // Rows as a query returns them: `limit + 1`, newest first.
+//! let rows: Vec<(chrono::DateTime<Utc>, Uuid)> =
+//!     (0..3).map(|i| (t0 - Duration::seconds(i), Uuid::from_u128(i as u128))).collect();
+//! let page = Page::from_lookahead(rows.clone(), limit, |(ts, id)| Cursor { ts: *ts, id: *id });
+//! assert_eq!(page.items.len(), 2);
+//! let next = page.next_cursor.unwrap();
+//! assert_eq!((next.ts, next.id), rows[1], "the cursor is the last item returned");
+//! assert_eq!(Cursor::parse(&next.to_string()), Ok(next));
+//! assert!(PageLimit::parse(Some(201)).is_err());
+//! ```
 
 use crate::time::{Timestamp, format_timestamp};
 use chrono::{DateTime, Utc};

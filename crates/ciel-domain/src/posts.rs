@@ -1,5 +1,20 @@
 //! Posts: the read model every post response is built from, the rules of a new post (caption
 //! length, 1–10 distinct media) and of a comment body (contract §1.7), likes and comments.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::MediaId;
+//! use ciel_domain::posts::{PostRuleError, check_caption, check_comment_body, check_media_ids};
+//!
+//! let photo = MediaId::generate();
+//! assert_eq!(check_media_ids(&[photo]), Ok(()));
+//! assert_eq!(check_media_ids(&[]), Err(PostRuleError::NoMedia));
+//! assert_eq!(check_media_ids(&[photo, photo]), Err(PostRuleError::DuplicateMedia));
+//! assert_eq!(check_caption(Some(&"x".repeat(2201))), Err(PostRuleError::CaptionTooLong));
+//! assert!(check_comment_body("   ").is_err());
+//! assert_eq!(check_comment_body("Lovely light"), Ok(()));
+//! ```
 
 use crate::time::Timestamp;
 use crate::visibility::PostVisibility;

@@ -1,5 +1,16 @@
 //! How long expired things are kept before the scheduled cleanup removes them (contract §3.3,
 //! §3.6).
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use ciel_domain::retention::{invite_purge_cutoff, story_purge_cutoff};
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap();
+//! assert_eq!(story_purge_cutoff(now), now - Duration::hours(48));
+//! assert_eq!(invite_purge_cutoff(now), now - Duration::days(30));
+//! ```
 
 use crate::time::Timestamp;
 use chrono::Duration;

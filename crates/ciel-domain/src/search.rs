@@ -1,5 +1,15 @@
 //! Search terms (contract §1.7, §2.10): trimmed, 2–100 bytes, matched literally as a
 //! case-insensitive substring.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::search::{SearchTerm, SearchTermError};
+//!
+//! assert_eq!(SearchTerm::parse(Some("  sunset ")).unwrap().as_str(), "sunset");
+//! assert_eq!(SearchTerm::parse(Some("a")), Err(SearchTermError::TooShort));
+//! assert_eq!(SearchTerm::parse(None), Err(SearchTermError::Missing));
+//! ```
 
 /// The shortest term, in bytes after trimming.
 pub const TERM_MIN_BYTES: usize = 2;

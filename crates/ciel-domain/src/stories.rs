@@ -1,6 +1,20 @@
 //! Stories (contract §2.11, §3.3): the read models every story response is built from, and the
 //! pure rules — the 24 h lifetime and the validated caption, emoji and highlight name with the
 //! contract's messages.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use ciel_domain::stories::{expires_at, validate_caption, validate_emoji, validate_highlight_name};
+//!
+//! let created = Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap();
+//! assert_eq!(expires_at(created), created + Duration::hours(24));
+//! assert_eq!(validate_emoji(" 🔥 ").unwrap(), "🔥");
+//! assert_eq!(validate_emoji("").unwrap_err(), "emoji cannot be empty");
+//! assert!(validate_caption(Some("x".repeat(2201))).is_err());
+//! assert_eq!(validate_highlight_name("Trips").unwrap(), "Trips");
+//! ```
 
 use crate::time::Timestamp;
 use crate::visibility::StoryVisibility;

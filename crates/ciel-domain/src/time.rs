@@ -1,4 +1,17 @@
 //! Timestamps: the contract's RFC 3339 UTC form with microsecond precision.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{DateTime, Utc};
+//! use ciel_domain::time::{format_timestamp, to_db_precision};
+//!
+//! let ts = DateTime::parse_from_rfc3339("2026-01-15T12:00:00.123456789Z").unwrap().with_timezone(&Utc);
+//! assert_eq!(format_timestamp(&ts), "2026-01-15T12:00:00.123456Z");
+//! // Postgres keeps microseconds: truncate once and the value round-trips unchanged.
+//! assert_eq!(format_timestamp(&to_db_precision(ts)), "2026-01-15T12:00:00.123456Z");
+//! assert_eq!(to_db_precision(to_db_precision(ts)), to_db_precision(ts));
+//! ```
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

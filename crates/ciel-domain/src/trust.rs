@@ -1,5 +1,20 @@
 //! Trust levels (contract §3.5): names and numbers. The points and promotion rules join this
 //! module with the accounts work.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::trust::{TrustEvent, TrustLevel, TrustRecord, ban_days, invite_quota};
+//!
+//! let mut record = TrustRecord::new();
+//! record.apply(TrustEvent::PostCreated, Utc::now());
+//! record.apply(TrustEvent::LikeReceived, Utc::now());
+//! assert_eq!((record.points, record.posts_count, record.likes_received_count), (6, 1, 1));
+//! assert_eq!(record.level, TrustLevel::New, "a new account stays New");
+//! assert_eq!(ban_days(3), Some(7));
+//! assert!(invite_quota(TrustLevel::Trusted) > invite_quota(TrustLevel::New));
+//! ```
 
 /// How much an account is trusted; drives rate limits and invite quotas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,5 +1,21 @@
 //! Uploads (contract §2.7, §3.9): the rules of an upload intent (accepted types, declared size),
 //! the `media_uploads` state machine, and the storage keys of an upload and its derivatives.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::ports::ImageFormat;
+//! use ciel_domain::uploads::{UPLOAD_TOO_LARGE, UploadStatus, check_intent, upload_key};
+//! use ciel_domain::{UploadId, UserId};
+//!
+//! assert_eq!(check_intent("image/png", 1000, 10_000), Ok(ImageFormat::Png));
+//! assert_eq!(check_intent("image/png", 20_000, 10_000).unwrap_err().0, UPLOAD_TOO_LARGE);
+//! assert!(check_intent("text/html", 10, 10_000).is_err());
+//! let (owner, id) = (UserId::generate(), UploadId::generate());
+//! assert_eq!(upload_key(owner, id, ImageFormat::Png), format!("uploads/{owner}/{id}.png"));
+//! assert!(UploadStatus::Pending.accepts_complete());
+//! assert!(!UploadStatus::Completed.claimable());
+//! ```
 
 use crate::ports::images::ImageFormat;
 use crate::time::Timestamp;

@@ -1,4 +1,19 @@
 //! Users: the account entity and what changes it.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::accounts::DisplayName;
+//! use ciel_domain::users::ProfilePatch;
+//!
+//! // A patch names only what changes; the default changes nothing.
+//! let patch = ProfilePatch {
+//!     display_name: Some(DisplayName::parse("Ada L.").unwrap()),
+//!     ..Default::default()
+//! };
+//! assert_eq!(patch.display_name.as_ref().map(DisplayName::as_str), Some("Ada L."));
+//! assert!(ProfilePatch::default().bio.is_none());
+//! ```
 
 use crate::UserId;
 use crate::accounts::{Bio, DisplayName, Email, Handle};

@@ -1,6 +1,25 @@
 //! Visibility (contract §3.1), as one pure rule per kind of content. Storage implements the
 //! same rule as a SQL predicate for lists; its tests check that predicate against these
 //! functions over every combination of facts, so the two can never drift apart.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_domain::visibility::{PostVisibility, Relation, StoryVisibility, post_visible, story_visible};
+//!
+//! let stranger = Relation { authenticated: true, ..Default::default() };
+//! let friend = Relation { viewer_follows_owner: true, owner_follows_viewer: true, ..stranger };
+//! assert!(post_visible(&stranger, PostVisibility::Public));
+//! assert!(!post_visible(&stranger, PostVisibility::FollowersOnly));
+//! let blocked = Relation { blocked_either_way: true, ..friend };
+//! assert!(!post_visible(&blocked, PostVisibility::Public), "a block hides everything");
+//! let now = Utc::now();
+//! let later = now + Duration::hours(1);
+//! assert!(story_visible(&friend, StoryVisibility::FriendsOnly, later, now));
+//! assert!(!story_visible(&stranger, StoryVisibility::FriendsOnly, later, now));
+//! assert!(!story_visible(&friend, StoryVisibility::Public, now, now), "expired");
+//! ```
 
 use crate::time::Timestamp;
 

@@ -4,7 +4,9 @@
 
 pub mod cleanup;
 pub mod config;
+pub mod local_objects;
 pub mod media;
+pub mod media_local;
 pub mod metrics;
 pub mod migrate;
 pub mod modes;

@@ -181,6 +181,19 @@ pub struct MediaParts {
 }
 
 impl MediaBackground {
+    /// Background work made of these tasks (the in-process variant builds its own).
+    pub(crate) fn from_tasks(
+        stop: watch::Sender<bool>,
+        loops: Vec<JoinHandle<()>>,
+        consumers: Vec<JoinHandle<()>>,
+    ) -> Self {
+        Self {
+            stop,
+            loops,
+            consumers,
+        }
+    }
+
     /// Starts the outbox relay and the depth poller, and — when `jobs` is given — as many
     /// consumers as `worker.concurrency` (one channel each, prefetch 1: at most that many jobs
     /// in flight per process).

@@ -85,10 +85,20 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
     let jobs = (config.mode == AppMode::Combined)
         .then_some(parts.media_jobs)
         .flatten();
-    let media = parts
-        .media
-        .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
-    let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)?;
+    let media = match (parts.media, parts.in_process_media) {
+        (Some(m), _) => Some(MediaBackground::start(m, &config.media_worker, jobs)),
+        (None, Some(m)) => Some(m.start(&config.media_worker, jobs)),
+        (None, None) => None,
+    };
+    let local_objects = parts
+        .local_objects
+        .map(|store| (store, wiring::local_upload_limit(config)));
+    let server = wiring::serve_api_with(
+        parts.state,
+        config.http_addr,
+        config.metrics_addr,
+        local_objects,
+    )?;
     let cleanup = CleanupLoop::start(parts.pool.clone(), parts.process_metrics.clone());
     tracing::info!(
         mode = %config.mode,

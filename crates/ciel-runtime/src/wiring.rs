@@ -1,8 +1,9 @@
 //! The composition root: builds adapters from configuration and hands them to the use cases and
 //! the HTTP layer. Nothing else in the workspace chooses an adapter.
 
-use crate::config::{Config, DatabaseConfig};
+use crate::config::{Config, DatabaseConfig, ObjectBackend};
 use crate::media::{MediaMetrics, MediaParts};
+use crate::media_local::InProcessMedia;
 use crate::metrics::{FeedCacheCollector, PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
@@ -15,13 +16,13 @@ use ciel_app::{
     NotificationService, PostService, RateLimitService, RelayWake, SearchService, SocialService,
     StoryService, SystemClock, UserGate,
 };
-use ciel_cache::RedisCache;
+use ciel_cache::{MemoryCache, RedisCache};
 use ciel_domain::ports::{Cache, Clock, ImageProcessor, ObjectStore, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
     build_registry_app,
 };
-use ciel_media::{S3Settings, S3Store};
+use ciel_media::{LocalDirStore, S3Settings, S3Store};
 use ciel_queue::{RabbitConfig, RabbitQueue};
 use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use ciel_storage::repos::{
@@ -128,7 +129,14 @@ pub struct ApiParts {
     pub media: Option<MediaParts>,
     /// The media job, when this build has an image pipeline.
     pub media_jobs: Option<MediaJobService>,
+    /// The in-process queue and its consumers' inputs (`AMQP_URL=memory://`).
+    pub in_process_media: Option<InProcessMedia>,
+    /// The local-directory store whose signed URLs the API serves (`S3_ENDPOINT=file://…`).
+    pub local_objects: Option<Arc<LocalDirStore>>,
 }
+
+/// Entries the in-process cache holds (`REDIS_URL=memory://`).
+const IN_PROCESS_CACHE_ENTRIES: u64 = 100_000;
 
 /// Builds the API's adapters and services from configuration, with this build's image
 /// pipeline.
@@ -142,6 +150,21 @@ pub async fn build_api_with(
     images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
     let pool = connect_database(&config.database).await?;
+    if config.cache_in_process() {
+        tracing::warn!(
+            "REDIS_URL={}: in-process cache and rate limits (one instance only)",
+            crate::config::IN_PROCESS
+        );
+        let cache = MemoryCache::new(IN_PROCESS_CACHE_ENTRIES);
+        let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
+        return build_parts(
+            config,
+            pool,
+            Some(Arc::new(cache)),
+            Arc::new(limiter),
+            images,
+        );
+    }
     let url = config.redis_url.expose_secret();
     let prefix = config.redis_key_prefix.as_str();
     let cache =
@@ -232,6 +255,9 @@ pub fn media_parts(
     let Some(url) = &config.amqp.url else {
         return Ok(None);
     };
+    if config.queue_in_process() {
+        return Ok(None);
+    }
     let rabbit = RabbitConfig::new(url.expose_secret(), &config.amqp.media_queue)
         .map_err(|e| WiringError::Adapter(format!("AMQP_MEDIA_QUEUE: {e}")))?;
     let metrics = MediaMetrics::register(registry)
@@ -261,7 +287,7 @@ fn build_parts(
         .map_err(adapter)?;
 
     let health = HealthService::new(Arc::new(PgProbe::new(pool.clone())), cache.clone());
-    let store = object_store(config)?;
+    let (store, local_objects) = object_stores(config)?;
     let accounts_repo = Arc::new(PgAccountRepo::new(pool.clone()));
     let trust_repo = Arc::new(PgTrustRepo::new(pool.clone()));
     let tokens = Arc::new(token_service(config));
@@ -291,6 +317,13 @@ fn build_parts(
         wake.clone(),
     );
     let media_jobs = media_jobs(config, uow.clone(), store, images);
+    let in_process_media = if config.queue_in_process() {
+        let metrics = MediaMetrics::register(&registry)
+            .map_err(|e| WiringError::Adapter(format!("metrics: {e}")))?;
+        Some(InProcessMedia::new(uow.clone(), wake.clone(), metrics))
+    } else {
+        None
+    };
     let media_parts = media_parts(config, uow.clone(), wake, &registry)?;
     let state = HttpState {
         settings: Arc::new(HttpSettings {
@@ -348,16 +381,42 @@ fn build_parts(
         process_metrics,
         media: media_parts,
         media_jobs,
+        in_process_media,
+        local_objects,
     })
 }
 
 /// Longest wait for a password-hashing slot before answering 503.
 const HASH_MAX_WAIT: Duration = Duration::from_secs(2);
 
-/// The S3 adapter from the `S3_*` / `AWS_*` settings (no network at construction).
+/// The object store `S3_ENDPOINT` selects (no network at construction).
 pub fn object_store(
     config: &Config,
 ) -> Result<Arc<dyn ciel_domain::ports::ObjectStore>, WiringError> {
+    Ok(object_stores(config)?.0)
+}
+
+/// The object store, and the same store as a [`LocalDirStore`] when it is one.
+pub type ObjectStores = (Arc<dyn ObjectStore>, Option<Arc<LocalDirStore>>);
+
+/// The object store, and the local-directory store again when it is one (its signed URLs are
+/// served by the API, see [`serve_api_with`]).
+pub fn object_stores(config: &Config) -> Result<ObjectStores, WiringError> {
+    if let ObjectBackend::LocalDir(dir) = config.object_backend() {
+        let store = LocalDirStore::new(&dir, rand_key())
+            .map_err(|e| WiringError::Adapter(format!("object storage: {e}")))?;
+        if let Some(public) = &config.s3.public_endpoint {
+            store.set_public_origin(public);
+        }
+        tracing::warn!(dir = %dir.display(), "objects are stored in a local directory");
+        let store = Arc::new(store);
+        return Ok((store.clone(), Some(store)));
+    }
+    Ok((s3_store(config)?, None))
+}
+
+/// The S3 adapter from the `S3_*` / `AWS_*` settings.
+fn s3_store(config: &Config) -> Result<Arc<dyn ObjectStore>, WiringError> {
     let s3 = &config.s3;
     let store = S3Store::new(S3Settings {
         endpoint: s3.endpoint.clone(),
@@ -455,13 +514,43 @@ pub fn serve_api(
     http_addr: SocketAddr,
     metrics_addr: Option<SocketAddr>,
 ) -> Result<RunningApi, WiringError> {
+    serve_api_with(state, http_addr, metrics_addr, None)
+}
+
+/// [`serve_api`], also serving the signed URLs of a local-directory store (bodies up to
+/// `max_body` bytes); the store's URLs point at the bound address unless `S3_PUBLIC_ENDPOINT`
+/// gave it an origin.
+pub fn serve_api_with(
+    state: HttpState,
+    http_addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
+    local_objects: Option<(Arc<LocalDirStore>, usize)>,
+) -> Result<RunningApi, WiringError> {
     let api_state = state.clone();
+    let objects = local_objects.clone();
     let (addr, handle, task) = start_server!(
-        move || build_app(api_state.clone()),
+        move || {
+            let app = build_app(api_state.clone());
+            match &objects {
+                Some((store, max)) => {
+                    app.service(crate::local_objects::routes(store.clone(), *max))
+                }
+                None => app,
+            }
+        },
         http_addr,
         None::<usize>,
         HTTP_SHUTDOWN_GRACE.as_secs()
     );
+    if let Some((store, _)) = &local_objects
+        && store.public_origin().is_none()
+    {
+        let mut origin = addr;
+        if origin.ip().is_unspecified() {
+            origin.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        store.set_public_origin(&format!("http://{origin}"));
+    }
     let mut running = RunningApi {
         addr,
         metrics_addr: None,
@@ -508,4 +597,10 @@ pub fn serve_lambda(state: HttpState, http_addr: SocketAddr) -> Result<RunningAp
         handles: vec![handle],
         tasks: vec![task],
     })
+}
+
+/// The largest body the local-directory store's upload route accepts: the largest declared
+/// upload (the signature then pins the exact length).
+pub fn local_upload_limit(config: &Config) -> usize {
+    usize::try_from(config.upload_max_bytes).unwrap_or(usize::MAX)
 }

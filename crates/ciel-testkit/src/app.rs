@@ -67,6 +67,7 @@ pub struct TestAppBuilder {
     broker_proxy: bool,
     cleanup: bool,
     images: Option<Arc<dyn ImageProcessor>>,
+    postgres_only: bool,
 }
 
 /// The `host:port` of an `amqp://user:pass@host:port/vhost` URL.
@@ -112,6 +113,14 @@ impl TestAppBuilder {
     /// retry back-offs (50 ms, 3 attempts) and a 100 ms outbox poll.
     pub fn media(mut self) -> Self {
         self.media = true;
+        self
+    }
+
+    /// Runs with Postgres alone, as `cargo xtask dev` does on a machine without Redis, RabbitMQ
+    /// or S3: `combined`, `REDIS_URL=memory://`, `AMQP_URL=memory://` and a local-directory
+    /// object store (`S3_ENDPOINT=file://` a fresh directory) whose signed URLs the app serves.
+    pub fn postgres_only(mut self) -> Self {
+        self.postgres_only = true;
         self
     }
 
@@ -165,6 +174,18 @@ impl TestAppBuilder {
                 vars.insert(k.to_owned(), v);
             }
         }
+        if self.postgres_only {
+            let dir = std::env::temp_dir().join(unique_name("ciel-objects"));
+            for (k, v) in [
+                ("APP_MODE", "combined".to_owned()),
+                ("REDIS_URL", "memory://".to_owned()),
+                ("AMQP_URL", "memory://".to_owned()),
+                ("S3_ENDPOINT", format!("file://{}", dir.display())),
+                ("OUTBOX_POLL_MS", "100".to_owned()),
+            ] {
+                vars.insert(k.to_owned(), v);
+            }
+        }
         vars.extend(self.overrides);
         for key in &self.removed {
             vars.remove(key);
@@ -190,17 +211,27 @@ impl TestAppBuilder {
         let jobs = (config.mode == AppMode::Combined)
             .then_some(parts.media_jobs)
             .flatten();
-        let media = parts
-            .media
-            .map(|m| MediaBackground::start(m, &config.media_worker, jobs));
+        let media = match (parts.media, parts.in_process_media) {
+            (Some(m), _) => Some(MediaBackground::start(m, &config.media_worker, jobs)),
+            (None, Some(m)) => Some(m.start(&config.media_worker, jobs)),
+            (None, None) => None,
+        };
         let cleanup = self.cleanup.then(|| {
             ciel_runtime::cleanup::CleanupLoop::start(
                 parts.pool.clone(),
                 parts.process_metrics.clone(),
             )
         });
-        let server = wiring::serve_api(parts.state, config.http_addr, config.metrics_addr)
-            .unwrap_or_else(|e| panic!("serving the app: {e}"));
+        let local_objects = parts
+            .local_objects
+            .map(|store| (store, wiring::local_upload_limit(&config)));
+        let server = wiring::serve_api_with(
+            parts.state,
+            config.http_addr,
+            config.metrics_addr,
+            local_objects,
+        )
+        .unwrap_or_else(|e| panic!("serving the app: {e}"));
         TestApp {
             media,
             cleanup,

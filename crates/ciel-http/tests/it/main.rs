@@ -18,6 +18,7 @@ mod moderation;
 mod notifications;
 mod pool;
 mod openapi;
+mod postgres_only;
 mod posts;
 mod ratelimit;
 mod rollout;

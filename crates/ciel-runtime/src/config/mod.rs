@@ -4,7 +4,10 @@
 //!
 //! This module is the only place in the workspace that reads the process environment.
 
+mod backends;
 mod parse;
+
+pub use backends::{IN_PROCESS, ObjectBackend};
 
 use ciel_domain::ratelimit::LimitOverrides;
 use ipnet::IpNet;
@@ -318,7 +321,7 @@ impl Config {
             .parse_result("RATE_LIMIT_OVERRIDES", LimitOverrides::parse)
             .unwrap_or_default();
         let s3 = S3Config {
-            endpoint: r.required_url("S3_ENDPOINT"),
+            endpoint: r.required_store_url("S3_ENDPOINT"),
             public_endpoint: r.optional_url("S3_PUBLIC_ENDPOINT"),
             region: r.string("S3_REGION", "fr-par"),
             bucket: r.required(
@@ -408,6 +411,7 @@ impl Config {
                 .unwrap_or(LogFormat::Json),
             otel_endpoint: r.optional_url("OTEL_EXPORTER_OTLP_ENDPOINT"),
         };
+        backends::check(&config, &mut r);
         r.finish()?;
         Ok(config)
     }

@@ -23,7 +23,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn problem(&mut self, var: &str, text: impl Into<String>) {
+    pub(super) fn problem(&mut self, var: &str, text: impl Into<String>) {
         self.problems.push((var.to_owned(), text.into()));
     }
 
@@ -65,9 +65,20 @@ impl<'a> Reader<'a> {
         ok
     }
 
-    pub(super) fn required_url(&mut self, var: &str) -> String {
-        let value = self.required(var, "an http(s) URL, e.g. http://127.0.0.1:9000");
-        if !value.is_empty() {
+    /// `S3_ENDPOINT`: an http(s) URL, or `file:///absolute/dir` for the local-directory store.
+    pub(super) fn required_store_url(&mut self, var: &str) -> String {
+        let value = self.required(
+            var,
+            "an http(s) URL, e.g. http://127.0.0.1:9000, or file:///absolute/dir for a local directory",
+        );
+        if let Some(path) = value.strip_prefix("file://") {
+            if !path.starts_with('/') || path.len() < 2 {
+                self.problem(
+                    var,
+                    format!("a file:// endpoint needs an absolute directory, e.g. file:///var/lib/ciel/objects, got {value:?}"),
+                );
+            }
+        } else if !value.is_empty() {
             self.check_url(var, &value);
         }
         value

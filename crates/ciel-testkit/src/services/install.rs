@@ -68,7 +68,7 @@ pub(crate) fn s3s_fs() -> Option<PathBuf> {
 }
 
 /// The Debian package that provides what `kind` needs, if it is missing.
-fn missing_package(kind: ServiceKind) -> Option<&'static str> {
+pub(crate) fn missing_package(kind: ServiceKind) -> Option<&'static str> {
     match kind {
         ServiceKind::Postgres => {
             (pg_bin().is_none() || psql().is_none()).then_some("postgresql-15")

@@ -26,6 +26,18 @@ pub use ports::redis_pong;
 pub fn redis_server_binary() -> Option<std::path::PathBuf> {
     install::redis_server()
 }
+/// Whether `kind`'s binaries are installed (PostgreSQL 15 and psql, redis-server,
+/// rabbitmq-server and rabbitmqctl, or s3s-fs).
+pub fn is_installed(kind: ServiceKind) -> bool {
+    install::missing_package(kind).is_none()
+        && (kind != ServiceKind::S3 || install::s3s_fs().is_some())
+}
+
+/// Whether [`ensure_installed`] can install `kind` here: apt-get and `cargo install` run only
+/// when we are root (a throwaway CI machine), never on someone's laptop.
+pub fn can_install(_kind: ServiceKind) -> bool {
+    is_root()
+}
 mod postgres;
 mod process;
 mod rabbitmq;
