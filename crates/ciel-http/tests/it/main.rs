@@ -15,6 +15,7 @@ mod media;
 mod metrics;
 mod moderation;
 mod notifications;
+mod pagination;
 mod posts;
 mod ratelimit;
 mod search;
