@@ -4,7 +4,6 @@ use crate::error::AppError;
 use crate::password_pool::{PasswordPool, PoolError};
 use crate::tokens::{IssuedToken, TokenService, token_hash};
 use crate::user_gate::UserGate;
-use verified_tokens::VerifiedTokens;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
@@ -15,6 +14,7 @@ use ciel_domain::ports::{
 use ciel_domain::users::{NewAccount, User};
 use std::sync::Arc;
 use uuid::Uuid;
+use verified_tokens::VerifiedTokens;
 
 /// The message for banned accounts at login and refresh.
 pub const SUSPENDED: &str = "Your account has been temporarily suspended";

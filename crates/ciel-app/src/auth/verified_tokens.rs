@@ -127,13 +127,27 @@ mod tests {
     async fn never_past_the_tokens_own_expiry() {
         let cache = VerifiedTokens::new(100);
         let now = Utc::now();
-        cache.insert("v4.local.a", user(1), now + chrono::Duration::seconds(2), now);
+        cache.insert(
+            "v4.local.a",
+            user(1),
+            now + chrono::Duration::seconds(2),
+            now,
+        );
         tokio::time::advance(Duration::from_millis(1_999)).await;
         assert_eq!(cache.get("v4.local.a"), Some(user(1)));
         tokio::time::advance(Duration::from_millis(1)).await;
         assert_eq!(cache.get("v4.local.a"), None, "expired with the token");
-        cache.insert("v4.local.b", user(2), now - chrono::Duration::seconds(1), now);
-        assert_eq!(cache.get("v4.local.b"), None, "an expired token is not stored");
+        cache.insert(
+            "v4.local.b",
+            user(2),
+            now - chrono::Duration::seconds(1),
+            now,
+        );
+        assert_eq!(
+            cache.get("v4.local.b"),
+            None,
+            "an expired token is not stored"
+        );
         assert!(cache.is_empty());
     }
 

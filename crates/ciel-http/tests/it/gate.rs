@@ -116,7 +116,10 @@ async fn level(app: &TestApp, user: &ciel_testkit::TestUser) -> String {
         .unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
-    body["trust_level"].as_str().expect("trust_level").to_owned()
+    body["trust_level"]
+        .as_str()
+        .expect("trust_level")
+        .to_owned()
 }
 
 #[tokio::test]

@@ -213,7 +213,13 @@ async fn searches_page_exactly_once_while_new_matches_arrive() {
             }
         })
         .await;
-        assert_eq!(paged, before, "{what}: each match once while newer ones arrive");
-        assert!(late.get() >= 3, "{what}: matches were written between pages");
+        assert_eq!(
+            paged, before,
+            "{what}: each match once while newer ones arrive"
+        );
+        assert!(
+            late.get() >= 3,
+            "{what}: matches were written between pages"
+        );
     }
 }
