@@ -198,8 +198,18 @@ impl TokenService {
 
     /// The user of a valid, unexpired access token.
     pub fn verify_access(&self, token: &str) -> Result<UserId, TokenError> {
+        self.verify_access_until(token).map(|(user, _)| user)
+    }
+
+    /// The user of a valid, unexpired access token, and when the token expires.
+    pub fn verify_access_until(&self, token: &str) -> Result<(UserId, Timestamp), TokenError> {
         let claims = Self::verify(&self.access_key, token, "access")?;
-        Self::subject(&claims)
+        let exp = claims
+            .get_claim("exp")
+            .and_then(|v| v.as_str())
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .ok_or(TokenError::Invalid)?;
+        Ok((Self::subject(&claims)?, exp.with_timezone(&Utc)))
     }
 
     /// The user and `jti` of a valid, unexpired refresh token.
@@ -239,6 +249,10 @@ mod tests {
         assert!(issued.token.starts_with("v4.local."));
         assert_eq!(issued.expires_at.timestamp(), now.timestamp() + 900);
         assert_eq!(svc.verify_access(&issued.token).unwrap(), user);
+        assert_eq!(
+            svc.verify_access_until(&issued.token).unwrap(),
+            (user, issued.expires_at)
+        );
 
         // Read the claims back with the raw library, as another implementation would.
         let untrusted = UntrustedToken::<Local, V4>::try_from(issued.token.as_str()).unwrap();

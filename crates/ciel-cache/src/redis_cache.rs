@@ -1,9 +1,20 @@
-//! The Redis cache adapter over a reconnecting multiplexed connection.
+//! The Redis cache adapter over reconnecting multiplexed connections, one per calling thread.
+//!
+//! A multiplexed connection's driver task runs on the runtime that opened it. actix serves
+//! requests on one single-threaded runtime per worker thread, so one shared connection makes
+//! every other worker's command cross threads twice (a wake-up to the driver's thread, another
+//! back with the reply). Each thread therefore gets its own lazily opened connection, whose
+//! driver runs beside the requests that use it; a cached feed page is then one round trip with
+//! no cross-thread hand-off. The number of per-thread connections is bounded; past it, threads
+//! share one connection.
 
 use async_trait::async_trait;
 use ciel_domain::ports::{Cache, CacheError};
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 /// The Redis URL is unusable.
@@ -16,12 +27,50 @@ pub struct RedisCacheError(String);
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Threads that get a connection of their own; later ones share [`Connections::shared`].
+const MAX_THREAD_CONNECTIONS: usize = 32;
+
+struct Connections {
+    client: redis::Client,
+    config: ConnectionManagerConfig,
+    per_thread: Mutex<HashMap<ThreadId, ConnectionManager>>,
+    shared: Mutex<Option<ConnectionManager>>,
+}
+
+impl Connections {
+    fn open(&self) -> Result<ConnectionManager, CacheError> {
+        ConnectionManager::new_lazy_with_config(self.client.clone(), self.config.clone())
+            .map_err(err)
+    }
+
+    /// The calling thread's connection (opened on first use, on this thread's runtime).
+    fn get(&self) -> Result<ConnectionManager, CacheError> {
+        let thread = std::thread::current().id();
+        let mut map = self.per_thread.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(conn) = map.get(&thread) {
+            return Ok(conn.clone());
+        }
+        if map.len() < MAX_THREAD_CONNECTIONS {
+            let conn = self.open()?;
+            map.insert(thread, conn.clone());
+            return Ok(conn);
+        }
+        drop(map);
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(conn) = shared.as_ref() {
+            return Ok(conn.clone());
+        }
+        let conn = self.open()?;
+        *shared = Some(conn.clone());
+        Ok(conn)
+    }
+}
 
 /// A cache in Redis. Connects lazily and reconnects by itself, so a Redis outage at start or
 /// later only turns cache calls into errors (misses), never stops the process.
 #[derive(Clone)]
 pub struct RedisCache {
-    conn: ConnectionManager,
+    conns: Arc<Connections>,
     key_prefix: String,
 }
 
@@ -35,10 +84,13 @@ impl RedisCache {
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(200));
-        let conn = ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| RedisCacheError(e.to_string()))?;
         Ok(Self {
-            conn,
+            conns: Arc::new(Connections {
+                client,
+                config,
+                per_thread: Mutex::new(HashMap::new()),
+                shared: Mutex::new(None),
+            }),
             key_prefix: key_prefix.into(),
         })
     }
@@ -71,12 +123,12 @@ fn glob_escape(raw: &str) -> String {
 #[async_trait]
 impl Cache for RedisCache {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         conn.get(self.key(key)).await.map_err(err)
     }
 
     async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         redis::cmd("SET")
             .arg(self.key(key))
@@ -89,7 +141,7 @@ impl Cache for RedisCache {
     }
 
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         conn.del::<_, ()>(self.key(key)).await.map_err(err)
     }
 
@@ -105,12 +157,12 @@ impl Cache for RedisCache {
             }
             cmd.ignore();
         }
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         pipe.query_async::<()>(&mut conn).await.map_err(err)
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), CacheError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         let pattern = format!("{}*", glob_escape(&self.key(prefix)));
         let mut cursor: u64 = 0;
         loop {
@@ -134,7 +186,7 @@ impl Cache for RedisCache {
     }
 
     async fn ping(&self) -> Result<(), CacheError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.conns.get()?;
         redis::cmd("PING")
             .query_async::<String>(&mut conn)
             .await

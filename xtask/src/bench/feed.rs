@@ -427,7 +427,7 @@ fn explain(database_url: &str, viewer: &str) -> Result<String> {
     // The nested statement (the function's query) is logged first, then the call itself.
     let plan: Vec<&str> = text
         .split("LOG:  ")
-        .filter(|block| block.contains("WITH authors"))
+        .filter(|block| block.contains("heads AS MATERIALIZED"))
         .collect();
     if plan.is_empty() {
         bail!("auto_explain printed no plan for the feed query:\n{text}");

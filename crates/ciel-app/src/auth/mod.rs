@@ -14,6 +14,7 @@ use ciel_domain::ports::{
 use ciel_domain::users::{NewAccount, User};
 use std::sync::Arc;
 use uuid::Uuid;
+use verified_tokens::VerifiedTokens;
 
 /// The message for banned accounts at login and refresh.
 pub const SUSPENDED: &str = "Your account has been temporarily suspended";
@@ -58,6 +59,7 @@ pub struct AuthService {
     passwords: PasswordPool,
     uow: Arc<dyn UnitOfWork>,
     gate: UserGate,
+    verified: Arc<VerifiedTokens>,
     invites: Option<Arc<dyn InviteRepo>>,
 }
 
@@ -94,6 +96,7 @@ impl AuthService {
             passwords,
             uow,
             gate: UserGate::disabled(),
+            verified: Arc::new(VerifiedTokens::new(verified_tokens::DEFAULT_MAX_TOKENS)),
             invites: None,
         }
     }
@@ -262,10 +265,18 @@ impl AuthService {
     /// deleted and is not banned (as known within the gate's freshness bound).
     pub async fn authenticate(&self, access_token: &str) -> Result<UserId, AppError> {
         let unauthorized = || AppError::Unauthenticated(INVALID_TOKEN.into());
-        let user = self
-            .tokens
-            .verify_access(access_token)
-            .map_err(|_| unauthorized())?;
+        let user = match self.verified.get(access_token) {
+            Some(user) => user,
+            None => {
+                let (user, expires_at) = self
+                    .tokens
+                    .verify_access_until(access_token)
+                    .map_err(|_| unauthorized())?;
+                self.verified
+                    .insert(access_token, user, expires_at, Utc::now());
+                user
+            }
+        };
         let active = match self.gate.active(user) {
             Some(active) => active,
             None => {
@@ -289,3 +300,4 @@ impl AuthService {
 
 #[cfg(test)]
 mod cheap_refusals;
+pub mod verified_tokens;

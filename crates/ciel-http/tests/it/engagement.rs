@@ -200,6 +200,73 @@ async fn like_count_equals_the_rows_under_parallel_likes_and_unlikes() {
     assert_eq!(notifications(&app, &ann, "post_liked").await, created_likes);
 }
 
+#[tokio::test]
+async fn one_pairs_parallel_likes_and_unlikes_leave_counts_points_and_notices_equal_to_rows() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let post = new_post(&app, &ann, "contested").await;
+    let id = post["id"].as_str().unwrap().to_owned();
+    let points = trust(&app, &ann).await["trust_points"].as_i64().unwrap();
+    let mut created_total = 0;
+    for round in 0..3 {
+        // The same pair, 12 likes and 12 unlikes at once.
+        let requests = (0..24).map(|i| {
+            let (app, bob, id) = (&app, &bob, id.as_str());
+            async move {
+                if (i + round) % 2 == 0 {
+                    let res = like(app, bob, id).await;
+                    assert_eq!(res.status(), 200, "like");
+                    json(res).await["created"] == true
+                } else {
+                    let res = unlike(app, bob, id).await;
+                    let status = res.status().as_u16();
+                    if status == 404 {
+                        assert_error(res, 404, "like not found").await;
+                    } else {
+                        assert_eq!(status, 204, "unlike");
+                    }
+                    false
+                }
+            }
+        });
+        let created = futures_util::future::join_all(requests)
+            .await
+            .into_iter()
+            .filter(|c| *c)
+            .count() as i64;
+        created_total += created;
+        let rows = app
+            .db
+            .count(&format!(
+                "SELECT count(*) AS n FROM likes WHERE post_id = '{id}'"
+            ))
+            .await;
+        assert!(rows <= 1, "round {round}: one like per pair at most");
+        let shown = json(
+            app.as_user(&bob, Method::GET, &format!("/v1/posts/{id}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(shown["like_count"], rows, "round {round}");
+        assert_eq!(shown["liked_by_viewer"], rows == 1, "round {round}");
+        // Every like that was really created, and only those, paid a point and told ann.
+        assert_eq!(
+            trust(&app, &ann).await["trust_points"].as_i64().unwrap(),
+            points + created_total,
+            "round {round}"
+        );
+        assert_eq!(
+            notifications(&app, &ann, "post_liked").await,
+            created_total,
+            "round {round}"
+        );
+    }
+    assert!(created_total >= 1, "some like was created");
+}
+
 async fn comment(app: &TestApp, user: &TestUser, post: &str, body: Value) -> reqwest::Response {
     app.as_user(user, Method::POST, &format!("/v1/posts/{post}/comment"))
         .json(&body)

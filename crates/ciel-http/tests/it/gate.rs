@@ -1,6 +1,7 @@
 //! Bearer requests are answered from a short-lived in-process cache of "is this account active"
 //! (and its trust level): a ban or deletion made on an instance applies there at once, and on
-//! the other instances within `AUTH_CACHE_TTL_MS`.
+//! the other instances within `AUTH_CACHE_TTL_MS`; a trust promotion made elsewhere reaches an
+//! instance within the same bound.
 
 use ciel_testkit::{TestApp, TestAppBuilder};
 use reqwest::Method;
@@ -105,4 +106,54 @@ async fn within_the_bound_the_answer_comes_from_the_cache() {
         .spawn()
         .await;
     assert_eq!(me(&off, &ann).await, 401, "0 asks Postgres every time");
+}
+
+async fn level(app: &TestApp, user: &ciel_testkit::TestUser) -> String {
+    let res = app
+        .as_user(user, Method::GET, "/v1/account/rate-limits")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["trust_level"]
+        .as_str()
+        .expect("trust_level")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_trust_promotion_reaches_other_instances_within_the_bound() {
+    let a = TestApp::spawn().await;
+    let ttl = Duration::from_millis(1_500);
+    let b = TestAppBuilder::beside(&a)
+        .env("AUTH_CACHE_TTL_MS", &ttl.as_millis().to_string())
+        .spawn()
+        .await;
+    let slow = TestAppBuilder::beside(&a)
+        .env("AUTH_CACHE_TTL_MS", "60000")
+        .spawn()
+        .await;
+    let ann = a.user("ann").await;
+    assert_eq!(level(&b, &ann).await, "New");
+    assert_eq!(level(&slow, &ann).await, "New");
+
+    // Promoted by a write these instances did not make (the cleanup run elsewhere, points
+    // earned through another instance, an operator).
+    a.db.run_sql(&format!(
+        "UPDATE user_trust_scores SET trust_level = 1, trust_points = 60 WHERE user_id = '{}'",
+        ann.id
+    ))
+    .await;
+    let started = Instant::now();
+    while level(&b, &ann).await != "Basic" {
+        assert!(
+            started.elapsed() < ttl + Duration::from_secs(3),
+            "still New after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // The level is served from the cache within its bound: the 60 s instance still says New.
+    assert_eq!(level(&slow, &ann).await, "New");
 }

@@ -19,6 +19,7 @@ mod notifications;
 mod pool;
 mod openapi;
 mod postgres_only;
+mod pagination;
 mod posts;
 mod ratelimit;
 mod rollout;
