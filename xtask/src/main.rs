@@ -32,12 +32,13 @@ usage: cargo xtask <command>
   dlq list|replay [--limit N]
                            show (in place) or re-queue dead-lettered media jobs (AMQP_URL,
                            AMQP_MEDIA_QUEUE)
-  bench login|feed|ratelimit|profile|media [--seconds N]
+  bench login|feed|ratelimit|profile|media [--seconds N] | media-e2e [--uploads N]
                            login: logins/s at 16 and 32 connections, reads beside them, RSS;
                            feed: home feed first page, hits and misses at 10^5 and 10^6 posts;
                            ratelimit: req/s limits on vs off, decision latency p99;
                            profile: statements and Postgres time per request (pg_stat_statements);
-                           media: image pipeline vs vipsthumbnail (installs it), memory per job
+                           media: image pipeline vs vipsthumbnail (installs it), memory per job;
+                           media-e2e: complete → completed latency of a 12 MP JPEG (p50/p99)
 ";
 
 /// The workspace root.

@@ -15,6 +15,8 @@ pub mod env;
 pub mod fixtures;
 pub mod images;
 pub mod lambda;
+pub mod media;
+pub mod photos;
 pub mod process;
 pub mod proxy;
 pub mod query;
