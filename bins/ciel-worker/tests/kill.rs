@@ -35,14 +35,9 @@ async fn upload_state(app: &TestApp, id: &str) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn a_worker_killed_mid_job_finishes_it_exactly_once_after_restart() {
-    let app = TestApp::builder()
-        .media()
-        .env("APP_MODE", "api")
-        .spawn()
-        .await;
-    let ann = app.user("ann").await;
     // A 12 MP photo taken sideways (EXIF orientation 6): the slowest path of the pipeline (full
-    // decode, turn, re-encode of the original), so the job is in flight for a while.
+    // decode, turn, re-encode of the original), so the job is in flight for a while. Made
+    // before the app, so that the client's pooled connection never idles past keep-alive.
     let body = with_gps_exif(
         &encode(
             &DynamicImage::ImageRgb8(photo(4000, 3000)),
@@ -50,6 +45,12 @@ async fn a_worker_killed_mid_job_finishes_it_exactly_once_after_restart() {
         ),
         6,
     );
+    let app = TestApp::builder()
+        .media()
+        .env("APP_MODE", "api")
+        .spawn()
+        .await;
+    let ann = app.user("ann").await;
     let id = app.upload_media(&ann, body, "image/jpeg").await;
     assert_eq!(app.complete_upload(&ann, &id).await, 202);
 

@@ -8,8 +8,6 @@ use ciel_testkit::photos::{PhotoFormat, photo_file, png_bomb};
 
 #[tokio::test]
 async fn an_oversized_photo_and_a_decompression_bomb_fail_once_without_retries() {
-    let app = media_app().await;
-    let ann = app.user("ann").await;
     let wide = photo_file(20_000, 16, PhotoFormat::Jpeg);
     let bomb = png_bomb(10_050);
     assert!(
@@ -17,6 +15,8 @@ async fn an_oversized_photo_and_a_decompression_bomb_fail_once_without_retries()
         "the bomb is a small file: {} bytes",
         bomb.len()
     );
+    let app = media_app().await;
+    let ann = app.user("ann").await;
     let wide = upload(&app, &ann, wide, "image/jpeg").await;
     let bomb = upload(&app, &ann, bomb, "image/png").await;
     for id in [&wide, &bomb] {

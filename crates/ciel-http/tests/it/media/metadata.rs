@@ -58,10 +58,10 @@ async fn assert_only_processed_objects(app: &TestApp, user: &TestUser, media: &V
 
 #[tokio::test]
 async fn gps_exif_and_xmp_never_reach_a_served_byte() {
-    let app = super::media_app().await;
-    let ann = app.user("ann").await;
     let body = with_gps_exif(&photo_file(1200, 900, PhotoFormat::Jpeg), 1);
     assert!(contains(&body, GPS_SECRET));
+    let app = super::media_app().await;
+    let ann = app.user("ann").await;
     let media = process(&app, &ann, body, PhotoFormat::Jpeg).await;
     let [original, medium, thumb] = assert_served_clean(&app, &media).await;
     assert_eq!(original.dimensions(), (1200, 900));
@@ -80,12 +80,12 @@ fn is_blue(p: image::Rgba<u8>) -> bool {
 
 #[tokio::test]
 async fn exif_orientation_6_turns_the_dimensions_the_original_and_the_derivatives() {
-    let app = super::media_app().await;
-    let ann = app.user("ann").await;
     // Stored 1200×900 with its top-left corner red; orientation 6 = turn 90° clockwise to
     // view, so the upright photo is 900×1200 with the red corner at its top right.
     let stored = DynamicImage::ImageRgb8(corner_marked(1200, 900));
     let body = with_gps_exif(&encode(&stored, PhotoFormat::Jpeg), 6);
+    let app = super::media_app().await;
+    let ann = app.user("ann").await;
     let media = process(&app, &ann, body, PhotoFormat::Jpeg).await;
     assert_eq!(
         (media["width"].as_u64(), media["height"].as_u64()),

@@ -105,15 +105,12 @@ fn assert_gradient(image: &DynamicImage, what: &str) {
 
 #[tokio::test]
 async fn a_real_jpeg_completes_with_its_size_and_both_derivatives() {
+    // Photos are made before the app: a slow encode must not leave the client's pooled
+    // connection idle past the server's keep-alive.
+    let body = photo_file(1600, 1200, PhotoFormat::Jpeg);
     let app = media_app().await;
     let ann = app.user("ann").await;
-    let media = process(
-        &app,
-        &ann,
-        photo_file(1600, 1200, PhotoFormat::Jpeg),
-        PhotoFormat::Jpeg,
-    )
-    .await;
+    let media = process(&app, &ann, body, PhotoFormat::Jpeg).await;
     assert!(media["medium_key"].as_str().unwrap().ends_with(".jpg"));
     let (medium, thumb) = check_sizes(
         &app,
@@ -134,8 +131,6 @@ async fn a_real_jpeg_completes_with_its_size_and_both_derivatives() {
 
 #[tokio::test]
 async fn a_real_png_with_alpha_completes_portrait_and_keeps_its_alpha() {
-    let app = media_app().await;
-    let ann = app.user("ann").await;
     // A portrait photo whose right half is half-transparent.
     let rgb = photo(900, 1350);
     let rgba = RgbaImage::from_fn(900, 1350, |x, y| {
@@ -143,6 +138,8 @@ async fn a_real_png_with_alpha_completes_portrait_and_keeps_its_alpha() {
         image::Rgba([p[0], p[1], p[2], if x < 450 { 255 } else { 128 }])
     });
     let body = encode(&DynamicImage::ImageRgba8(rgba), PhotoFormat::Png);
+    let app = media_app().await;
+    let ann = app.user("ann").await;
     let media = process(&app, &ann, body, PhotoFormat::Png).await;
     assert!(media["thumb_key"].as_str().unwrap().ends_with(".png"));
     let (medium, thumb) = check_sizes(
@@ -169,15 +166,10 @@ async fn a_real_png_with_alpha_completes_portrait_and_keeps_its_alpha() {
 
 #[tokio::test]
 async fn a_real_webp_completes_with_its_size_and_both_derivatives() {
+    let body = photo_file(1000, 640, PhotoFormat::Webp);
     let app = media_app().await;
     let ann = app.user("ann").await;
-    let media = process(
-        &app,
-        &ann,
-        photo_file(1000, 640, PhotoFormat::Webp),
-        PhotoFormat::Webp,
-    )
-    .await;
+    let media = process(&app, &ann, body, PhotoFormat::Webp).await;
     assert!(media["original_key"].as_str().unwrap().ends_with(".webp"));
     let (medium, thumb) = check_sizes(
         &app,
