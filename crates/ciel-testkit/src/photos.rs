@@ -74,9 +74,7 @@ pub fn corner_marked(width: u32, height: u32) -> RgbImage {
 pub fn encode(image: &DynamicImage, format: PhotoFormat) -> Vec<u8> {
     let mut out = Vec::new();
     let written = match format {
-        PhotoFormat::Jpeg => {
-            image.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90))
-        }
+        PhotoFormat::Jpeg => image.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90)),
         PhotoFormat::Png => image.write_with_encoder(PngEncoder::new(&mut out)),
         PhotoFormat::Webp => image.write_with_encoder(WebPEncoder::new_lossless(&mut out)),
     };
@@ -150,7 +148,14 @@ fn exif_tiff(orientation: u16) -> Vec<u8> {
     entry(&mut t, 0x001B, UNDEFINED, method_len, 152u32.to_be_bytes());
     t.extend_from_slice(&0u32.to_be_bytes());
     assert_eq!(t.len(), 104);
-    for (num, den) in [(48u32, 1u32), (51, 1), (3024, 100), (2, 1), (17, 1), (4020, 100)] {
+    for (num, den) in [
+        (48u32, 1u32),
+        (51, 1),
+        (3024, 100),
+        (2, 1),
+        (17, 1),
+        (4020, 100),
+    ] {
         t.extend_from_slice(&num.to_be_bytes());
         t.extend_from_slice(&den.to_be_bytes());
     }

@@ -10,9 +10,7 @@
 //!
 //! Arguments: `--uploads N` (default 40).
 
-use super::harness::{
-    Api, BENCH_ADMIN_TOKEN, BenchServices, api_env, build_release_api, user,
-};
+use super::harness::{Api, BENCH_ADMIN_TOKEN, BenchServices, api_env, build_release_api, user};
 use anyhow::{Context, Result, bail};
 use ciel_testkit::photos::{PhotoFormat, photo_file};
 use ciel_testkit::services::ServiceKind;
@@ -74,7 +72,11 @@ pub fn run(args: &[&str]) -> Result<()> {
     let mut latencies = Vec::with_capacity(uploads);
     for i in 0..uploads {
         let latency = rt.block_on(one_upload(&client, &api.base, &token, &jpeg))?;
-        eprintln!("  upload {:>3}: {:>6.0} ms", i + 1, latency.as_secs_f64() * 1e3);
+        eprintln!(
+            "  upload {:>3}: {:>6.0} ms",
+            i + 1,
+            latency.as_secs_f64() * 1e3
+        );
         latencies.push(latency);
     }
     let job_mean = rt.block_on(mean_job_seconds(&client, &api.base))?;
@@ -100,7 +102,10 @@ async fn one_upload(
         .context("upload intent")?
         .json()
         .await?;
-    let id = intent["upload_id"].as_str().context("upload_id")?.to_owned();
+    let id = intent["upload_id"]
+        .as_str()
+        .context("upload_id")?
+        .to_owned();
     let mut put = client.put(intent["upload_url"].as_str().context("upload_url")?);
     for h in intent["headers"].as_array().context("headers")? {
         put = put.header(

@@ -20,6 +20,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("profile") => profile::run(&args[1..]),
         Some("media") => media::run(&args[1..]),
         Some("media-e2e") => media_e2e::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login|feed|ratelimit|profile|media|media-e2e [--seconds N]"),
+        _ => bail!(
+            "usage: cargo xtask bench login|feed|ratelimit|profile|media|media-e2e [--seconds N]"
+        ),
     }
 }

@@ -53,7 +53,10 @@ async fn assert_only_processed_objects(app: &TestApp, user: &TestUser, media: &V
         .collect();
     want.sort();
     assert_eq!(app.bucket_keys("").await, want);
-    assert!(want.iter().all(|k| k.starts_with(&format!("media/{}/", user.id))));
+    assert!(
+        want.iter()
+            .all(|k| k.starts_with(&format!("media/{}/", user.id)))
+    );
 }
 
 #[tokio::test]
@@ -102,7 +105,10 @@ async fn exif_orientation_6_turns_the_dimensions_the_original_and_the_derivative
         let (near, far) = (w / 10, w - 1 - w / 10);
         assert!(is_red(image.get_pixel(far, h / 10)), "{what}: top right");
         assert!(is_blue(image.get_pixel(near, h / 10)), "{what}: top left");
-        assert!(is_blue(image.get_pixel(far, h - 1 - h / 10)), "{what}: bottom right");
+        assert!(
+            is_blue(image.get_pixel(far, h - 1 - h / 10)),
+            "{what}: bottom right"
+        );
     }
     assert_only_processed_objects(&app, &ann, &media).await;
 }
