@@ -56,12 +56,13 @@ usage: cargo xtask <command>
                            two APIs behind nginx, two workers, a seeded mixed workload, SIGKILLs,
                            a Redis outage and a broker restart, then an audit that nothing
                            acknowledged was lost (not part of `test`; --quick: one minute)
-  bench login|feed|ratelimit|profile|media [--seconds N]
+  bench login|feed|ratelimit|profile|media [--seconds N] | media-e2e [--uploads N]
                            login: logins/s at 16 and 32 connections, reads beside them, RSS;
                            feed: home feed first page, hits and misses at 10^5 and 10^6 posts;
                            ratelimit: req/s limits on vs off, decision latency p99;
                            profile: statements and Postgres time per request (pg_stat_statements);
-                           media: image pipeline vs vipsthumbnail (installs it), memory per job
+                           media: image pipeline vs vipsthumbnail (installs it), memory per job;
+                           media-e2e: complete → completed latency of a 12 MP JPEG (p50/p99)
 ";
 
 /// The workspace root.

@@ -16,6 +16,8 @@ pub mod fixtures;
 pub mod held;
 pub mod images;
 pub mod lambda;
+pub mod media;
+pub mod photos;
 pub mod process;
 pub mod proxy;
 pub mod query;

@@ -36,12 +36,16 @@ pub struct BenchServices {
 impl BenchServices {
     /// Starts Postgres and Redis under `target/ciel-bench-<pid>`.
     pub fn start() -> Result<Self> {
+        Self::start_kinds(&[ServiceKind::Postgres, ServiceKind::Redis])
+    }
+
+    /// Starts `kinds` under `target/ciel-bench-<pid>`.
+    pub fn start_kinds(kinds: &[ServiceKind]) -> Result<Self> {
         let root = crate::root();
         let dir = root.join(format!("target/ciel-bench-{}", std::process::id()));
-        let kinds = [ServiceKind::Postgres, ServiceKind::Redis];
-        services::ensure_installed(&kinds, &root.join("target"))?;
+        services::ensure_installed(kinds, &root.join("target"))?;
         services::spawn_watchdog(&dir, std::process::id())?;
-        let env = services::start(&dir, &kinds)?;
+        let env = services::start(&dir, kinds)?;
         Ok(Self { dir, env })
     }
 }

@@ -5,6 +5,7 @@ mod feed;
 mod harness;
 mod login;
 mod media;
+mod media_e2e;
 mod profile;
 mod ratelimit;
 
@@ -18,6 +19,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("ratelimit") => ratelimit::run(&args[1..]),
         Some("profile") => profile::run(&args[1..]),
         Some("media") => media::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench login|feed|ratelimit|profile|media [--seconds N]"),
+        Some("media-e2e") => media_e2e::run(&args[1..]),
+        _ => bail!(
+            "usage: cargo xtask bench login|feed|ratelimit|profile|media|media-e2e [--seconds N]"
+        ),
     }
 }

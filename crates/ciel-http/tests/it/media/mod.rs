@@ -1,13 +1,17 @@
 //! Media (contract §2.7, §3.9): upload intents, the end-to-end flow over real S3 (s3s-fs) and
 //! RabbitMQ, the serverless worker, media reads and deletes.
 //!
-//! The flow tests run the media job with [`images`], the real `ciel_media::ImagePipeline`, on
-//! real images.
+//! The flow tests run the media job with [`images`], the real `ciel_media::ImagePipeline`;
+//! `photos`, `limits` and `metadata` upload real JPEG, PNG and WebP files made in code
+//! (`ciel_testkit::photos`) and decode what the store serves.
 
 mod access;
 mod flow;
 mod intents;
 mod lambda;
+mod limits;
+mod metadata;
+mod photos;
 
 use ciel_domain::ports::ImageProcessor;
 use ciel_testkit::{TestApp, TestUser};
