@@ -124,11 +124,7 @@ async fn consume(
                 JobOutcome::Retry if attempt < worker.max_attempts => "retried",
                 JobOutcome::Retry => "dead_lettered",
             };
-            metrics.jobs.with_label_values(&[label]).inc();
-            metrics
-                .duration
-                .with_label_values(&[label])
-                .observe(started.elapsed().as_secs_f64());
+            metrics.jobs.observe(label, Some(started.elapsed()));
             match label {
                 "retried" => {
                     let pause = backoff(worker.retry_base, attempt);

@@ -160,6 +160,7 @@ pub async fn build_api_with(
         return build_parts(
             config,
             pool,
+            http_metrics()?,
             Some(Arc::new(cache)),
             Arc::new(limiter),
             images,
