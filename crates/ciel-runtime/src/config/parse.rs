@@ -23,7 +23,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn problem(&mut self, var: &str, text: impl Into<String>) {
+    pub(super) fn problem(&mut self, var: &str, text: impl Into<String>) {
         self.problems.push((var.to_owned(), text.into()));
     }
 
