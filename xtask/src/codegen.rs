@@ -5,7 +5,7 @@
 use anyhow::{Context, Result, bail};
 use diesel::QueryableByName;
 use diesel::sql_types::{Integer, Text};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -55,7 +55,7 @@ struct ForeignKeyRow {
 
 /// Generates the schema source for the database at `database_url` (already migrated).
 pub async fn generate(database_url: &str) -> Result<String> {
-    let mut conn = AsyncPgConnection::establish(database_url)
+    let mut conn = ciel_storage::establish(database_url)
         .await
         .with_context(|| "connecting to the database to read its schema")?;
 

@@ -2,10 +2,14 @@
 
 use anyhow::{Context, Result, bail};
 
-/// `DATABASE_URL` from the environment, else from the dev services' env file.
+/// `DATABASE_URL` from the environment (with `DATABASE_CA_CERT` as its `sslrootcert`, as the
+/// services read it), else from the dev services' env file.
 pub fn database_url() -> Result<String> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        return Ok(url);
+        return Ok(match std::env::var("DATABASE_CA_CERT") {
+            Ok(ca) => ciel_storage::with_root_cert(&url, &ca),
+            Err(_) => url,
+        });
     }
     let env = ciel_testkit::services::read_env(&crate::services_cmd::dev_dir())
         .context("DATABASE_URL is not set and no dev services run; start them with `cargo xtask services up`")?;

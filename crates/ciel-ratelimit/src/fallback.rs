@@ -1,5 +1,6 @@
 //! Redis first; the in-memory limiter while Redis is unreachable (contract §0).
 
+use crate::lease::Leases;
 use crate::memory::MemoryLimiter;
 use crate::redis::RedisLimiter;
 use async_trait::async_trait;
@@ -15,13 +16,15 @@ pub type OnFallback = Arc<dyn Fn() + Send + Sync>;
 /// straight to memory and do not pay the timeout.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
 
-/// The production limiter: decides in Redis (shared by every instance) and, on any Redis error,
-/// in this instance's memory with the same policy (`fallback = true`), going back to Redis as
-/// soon as it answers again. Never fails, never waits longer than the Redis timeout.
+/// The production limiter: decides in Redis (shared by every instance; a busy key's requests in
+/// leased batches, see [`crate::lease`]) and, on any Redis error, in this instance's memory with
+/// the same policy (`fallback = true`), going back to Redis as soon as it answers again. Never
+/// fails, never waits longer than the Redis timeout.
 ///
 /// Logs one warning when an outage starts and one info line when Redis is back.
 pub struct FallbackLimiter {
     primary: RedisLimiter,
+    leases: Leases,
     fallback: MemoryLimiter,
     on_fallback: Option<OnFallback>,
     /// Whether Redis is known down.
@@ -33,9 +36,11 @@ pub struct FallbackLimiter {
 
 impl FallbackLimiter {
     /// Redis first, `fallback` while Redis is unreachable.
+    /// The lease book holds at most as many keys as `fallback`.
     pub fn new(primary: RedisLimiter, fallback: MemoryLimiter) -> Self {
         Self {
             primary,
+            leases: Leases::with_max_keys(fallback.max_keys()),
             fallback,
             on_fallback: None,
             down: AtomicBool::new(false),
@@ -48,6 +53,11 @@ impl FallbackLimiter {
     pub fn with_on_fallback(mut self, on_fallback: OnFallback) -> Self {
         self.on_fallback = Some(on_fallback);
         self
+    }
+
+    /// Requests this limiter has sent to Redis (decisions, leased batches and peeks).
+    pub fn redis_round_trips(&self) -> u64 {
+        self.leases.round_trips()
     }
 
     /// Whether Redis is currently considered down.
@@ -101,10 +111,16 @@ impl FallbackLimiter {
 
     async fn decide(&self, key: &str, limits: &[Limit], consume: bool) -> Decision {
         if self.should_try_redis() {
+            // Probing after an outage must reach Redis: no answer from local leases then.
+            let use_local = !self.is_degraded();
             let result = if consume {
-                self.primary.try_check(key, limits).await
+                self.leases
+                    .check(&self.primary, key, limits, use_local)
+                    .await
             } else {
-                self.primary.try_peek(key, limits).await
+                self.leases
+                    .peek(&self.primary, key, limits, use_local)
+                    .await
             };
             match result {
                 Ok(decision) => {

@@ -73,10 +73,12 @@ pub struct Outcome {
     /// The reported limit: when allowed, the one with the fewest remaining (the first on ties);
     /// when refused, the refusing one with the longest wait.
     pub index: usize,
-    /// Requests left in the reported limit (after this one when counted; 0 when refused).
+    /// Requests left in the reported limit (after those counted; 0 when refused).
     pub remaining: u32,
     /// When refused: ms until a request would be allowed by every limit (0 when allowed).
     pub retry_after_ms: i64,
+    /// Requests counted by this decision (0 for a peek or a refusal; up to `want` for [`take`]).
+    pub granted: u32,
 }
 
 impl Outcome {
@@ -97,17 +99,29 @@ impl Outcome {
 /// each `tats[i]` becomes `max(tats[i], now) + T`. With `consume = false` this is a peek:
 /// `remaining` counts the requests that could be made now. No limits: allowed, nothing counted.
 pub fn decide(now_ms: i64, params: &[Params], tats: &mut [i64], consume: bool) -> Outcome {
+    take(now_ms, params, tats, u32::from(consume))
+}
+
+/// Counts up to `want` requests at `now_ms` at once: exactly what `want` consecutive
+/// [`decide`] calls at the same instant would allow, stopping at the first refusal.
+///
+/// Refused (nothing counted) when every limit cannot allow one more; otherwise `granted =
+/// min(want, requests every limit still allows)` and each `tats[i]` becomes `max(tats[i], now) +
+/// granted·T`. `want = 0` is a peek. A batch is thus the same as its requests made back to back,
+/// so every GCRA bound holds for batches too (used for leases, see [`crate::lease`]).
+pub fn take(now_ms: i64, params: &[Params], tats: &mut [i64], want: u32) -> Outcome {
     debug_assert_eq!(params.len(), tats.len());
-    let mut allowed = true;
     let mut worst: Option<(usize, i64)> = None;
+    let mut available = i64::MAX;
     for (i, (p, tat)) in params.iter().zip(tats.iter()).enumerate() {
-        let tat = (*tat).max(now_ms);
-        if tat - now_ms > p.tolerance_ms {
-            allowed = false;
-            let wait = tat - p.tolerance_ms - now_ms;
+        let ahead = (*tat).max(now_ms) - now_ms;
+        if ahead > p.tolerance_ms {
+            let wait = ahead - p.tolerance_ms;
             if worst.is_none_or(|(_, w)| wait > w) {
                 worst = Some((i, wait));
             }
+        } else {
+            available = available.min((p.tolerance_ms + p.emission_ms - ahead) / p.emission_ms);
         }
     }
     if let Some((index, wait)) = worst {
@@ -116,13 +130,19 @@ pub fn decide(now_ms: i64, params: &[Params], tats: &mut [i64], consume: bool) -
             index,
             remaining: 0,
             retry_after_ms: wait,
+            granted: 0,
         };
     }
+    let granted = if params.is_empty() {
+        0
+    } else {
+        i64::from(want).min(available)
+    };
     let mut tightest: Option<(usize, i64)> = None;
     for (i, (p, tat)) in params.iter().zip(tats.iter_mut()).enumerate() {
         let mut next = (*tat).max(now_ms);
-        if consume {
-            next += p.emission_ms;
+        if granted > 0 {
+            next += granted * p.emission_ms;
             *tat = next;
         }
         let remaining = (p.tolerance_ms + p.emission_ms - (next - now_ms)) / p.emission_ms;
@@ -133,10 +153,11 @@ pub fn decide(now_ms: i64, params: &[Params], tats: &mut [i64], consume: bool) -
     }
     let (index, remaining) = tightest.unwrap_or((0, 0));
     Outcome {
-        allowed,
+        allowed: true,
         index,
         remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
         retry_after_ms: 0,
+        granted: u32::try_from(granted).unwrap_or(0),
     }
 }
 
@@ -358,5 +379,43 @@ mod tests {
         let o = decide(0, &[], &mut [], true);
         assert!(o.allowed);
         assert_eq!(o.decision(&[], false).limit, 0);
+    }
+
+    #[test]
+    fn a_batch_is_its_requests_back_to_back() {
+        let tables: [&[(Window, u32)]; 5] = [
+            &[(Window::Minute, 60)],
+            &[(Window::Hour, 1), (Window::Day, 5)],
+            &[(Window::Hour, 20), (Window::Day, 100)],
+            &[(Window::Minute, 0)],
+            &[(Window::Hour, 1000)],
+        ];
+        for table in tables {
+            for want in [0, 1, 2, 3, 7, 64, 2000] {
+                let mut batched = Sim::new(table);
+                let mut single = Sim::new(table);
+                for now in [0, 10, 999, 5_000, 60_000, 3 * MIN + 7, HOUR, 2 * HOUR] {
+                    let b = take(now, &batched.params, &mut batched.tats, want);
+                    let mut granted = 0;
+                    let mut last = single.peek(now);
+                    for _ in 0..want {
+                        let o = single.check(now);
+                        if !o.allowed {
+                            break;
+                        }
+                        granted += 1;
+                        last = o;
+                    }
+                    assert_eq!(b.granted, granted, "{table:?} want {want} at {now}");
+                    assert_eq!(batched.tats, single.tats, "{table:?} want {want} at {now}");
+                    assert_eq!(b.allowed, last.allowed || granted > 0);
+                    if b.allowed {
+                        assert_eq!(b.remaining, single.peek(now).remaining);
+                    } else {
+                        assert_eq!(b.retry_after_ms, single.check(now).retry_after_ms);
+                    }
+                }
+            }
+        }
     }
 }

@@ -7,10 +7,12 @@
 //!
 //! * [`MemoryLimiter`]: per-process state.
 //! * [`RedisLimiter`]: shared state in Redis, one atomic Lua script per decision.
-//! * [`FallbackLimiter`]: Redis, and the in-memory limiter while Redis is unreachable.
+//! * [`FallbackLimiter`]: Redis (a busy key's requests in leased batches, [`lease`]), and the
+//!   in-memory limiter while Redis is unreachable.
 
 pub mod fallback;
 pub mod gcra;
+pub mod lease;
 pub mod memory;
 pub mod redis;
 

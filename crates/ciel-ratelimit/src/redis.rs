@@ -14,27 +14,30 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(250);
 /// The whole decision, including a script reload after a Redis restart.
 const DECISION_TIMEOUT: Duration = Duration::from_millis(400);
 
-/// The GCRA decision of [`gcra::decide`], atomically over every limit of a key.
+/// The GCRA decision of [`gcra::take`], atomically over every limit of a key.
 ///
 /// * `KEYS[i]`: the state (TAT, ms on Redis's clock) of limit `i`, `{prefix}{{key}}:{window_s}`
 ///   (the `{key}` hash tag keeps a key's limits in one cluster slot).
-/// * `ARGV[2i−1]`, `ARGV[2i]`: `T` and `τ` of limit `i`, ms; `ARGV[2n+1]`: `1` to count the
-///   request (check), `0` to peek.
+/// * `ARGV[2i−1]`, `ARGV[2i]`: `T` and `τ` of limit `i`, ms; `ARGV[2n+1]`: how many requests
+///   to count at most (`want`: 1 for a check, 0 for a peek, more for a lease).
 /// * Returns `{allowed (0|1), index (1-based: the tightest limit when allowed, the refusing one
-///   with the longest wait when refused), remaining, retry_after_ms}`.
+///   with the longest wait when refused), remaining, retry_after_ms, granted}`.
 ///
-/// `now` is Redis `TIME`, so instances with skewed clocks agree. When allowed and counted, each
-/// key becomes `max(TAT, now) + T` with `PX = new TAT − now + 1 s` (state past its TAT equals no
-/// state, so nothing idle outlives its window). A refused request changes nothing.
+/// `now` is Redis `TIME`, so instances with skewed clocks agree. When allowed, `granted =
+/// min(want, what every limit still allows)` and each key becomes `max(TAT, now) + granted·T`
+/// with `PX = new TAT − now + 1 s` (state past its TAT equals no state, so nothing idle outlives
+/// its window). A refused request changes nothing.
 pub const SCRIPT: &str = r"
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = #KEYS
-local consume = ARGV[2 * n + 1] == '1'
+local want = tonumber(ARGV[2 * n + 1])
 local tats = {}
 local worst_i, worst_wait = 0, 0
+local available = want
 for i = 1, n do
+  local period = tonumber(ARGV[2 * i - 1])
   local tau = tonumber(ARGV[2 * i])
   local tat = now
   local stored = redis.call('GET', KEYS[i])
@@ -48,18 +51,22 @@ for i = 1, n do
     if worst_i == 0 or wait > worst_wait then
       worst_i, worst_wait = i, wait
     end
+  else
+    local can = math.floor((tau + period - (tat - now)) / period)
+    if can < available then available = can end
   end
 end
 if worst_i > 0 then
-  return {0, worst_i, 0, worst_wait}
+  return {0, worst_i, 0, worst_wait, 0}
 end
+local granted = available
 local best_i, best_rem = 0, 0
 for i = 1, n do
   local period = tonumber(ARGV[2 * i - 1])
   local tau = tonumber(ARGV[2 * i])
   local next_tat = tats[i]
-  if consume then
-    next_tat = next_tat + period
+  if granted > 0 then
+    next_tat = next_tat + granted * period
     redis.call('SET', KEYS[i], string.format('%d', next_tat), 'PX', string.format('%d', next_tat - now + 1000))
   end
   local rem = math.floor((tau + period - (next_tat - now)) / period)
@@ -68,7 +75,7 @@ for i = 1, n do
     best_i, best_rem = i, rem
   end
 end
-return {1, best_i, best_rem, 0}
+return {1, best_i, best_rem, 0, granted}
 ";
 
 /// The Redis URL is unusable.
@@ -110,34 +117,43 @@ impl RedisLimiter {
 
     /// Checks and counts, or fails when Redis does not answer in time.
     pub async fn try_check(&self, key: &str, limits: &[Limit]) -> redis::RedisResult<Decision> {
-        self.run(key, limits, true).await
+        let params = gcra::params(limits);
+        Ok(self
+            .try_take(key, &params, 1)
+            .await?
+            .decision(&params, false))
     }
 
     /// Peeks, or fails when Redis does not answer in time.
     pub async fn try_peek(&self, key: &str, limits: &[Limit]) -> redis::RedisResult<Decision> {
-        self.run(key, limits, false).await
+        let params = gcra::params(limits);
+        Ok(self
+            .try_take(key, &params, 0)
+            .await?
+            .decision(&params, false))
     }
 
-    async fn run(
+    /// Counts up to `want` requests of `key` at once ([`gcra::take`] on Redis's clock), or fails
+    /// when Redis does not answer in time. The outcome says how many were `granted`.
+    pub async fn try_take(
         &self,
         key: &str,
-        limits: &[Limit],
-        consume: bool,
-    ) -> redis::RedisResult<Decision> {
-        let params = gcra::params(limits);
+        params: &[Params],
+        want: u32,
+    ) -> redis::RedisResult<Outcome> {
         if params.is_empty() {
-            return Ok(gcra::decide(0, &[], &mut [], consume).decision(&[], false));
+            return Ok(gcra::take(0, &[], &mut [], want));
         }
         let mut invocation = self.script.prepare_invoke();
-        for p in &params {
+        for p in params {
             invocation.key(format!("{}{{{key}}}:{}", self.key_prefix, p.window_secs));
         }
-        for p in &params {
+        for p in params {
             invocation.arg(p.emission_ms).arg(p.tolerance_ms);
         }
-        invocation.arg(if consume { 1 } else { 0 });
+        invocation.arg(want);
         let mut conn = self.conn.clone();
-        let reply: (i64, i64, i64, i64) =
+        let reply: (i64, i64, i64, i64, i64) =
             tokio::time::timeout(DECISION_TIMEOUT, invocation.invoke_async(&mut conn))
                 .await
                 .map_err(|_| {
@@ -146,14 +162,15 @@ impl RedisLimiter {
                         "rate-limit script timed out",
                     ))
                 })??;
-        outcome(reply, &params).map(|o| o.decision(&params, false))
+        outcome(reply, params, want)
     }
 }
 
 /// The script's reply as an [`Outcome`], checked.
 fn outcome(
-    (allowed, index, remaining, retry_after_ms): (i64, i64, i64, i64),
+    (allowed, index, remaining, retry_after_ms, granted): (i64, i64, i64, i64, i64),
     params: &[Params],
+    want: u32,
 ) -> redis::RedisResult<Outcome> {
     let index = usize::try_from(index - 1)
         .ok()
@@ -169,6 +186,7 @@ fn outcome(
         index,
         remaining: u32::try_from(remaining.clamp(0, i64::from(params[index].max))).unwrap_or(0),
         retry_after_ms: retry_after_ms.max(0),
+        granted: u32::try_from(granted.clamp(0, i64::from(want))).unwrap_or(0),
     })
 }
 

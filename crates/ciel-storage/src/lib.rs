@@ -4,6 +4,7 @@
 //! (run under a Postgres advisory lock so that many instances may start at once), and the
 //! database probe used by `/health` and `/ready`. SQL lives here and nowhere else.
 
+pub mod connect;
 pub mod demo;
 pub mod enums;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod repos;
 mod trace_context;
 pub mod uow;
 
+pub use connect::{establish, with_root_cert};
 pub use error::StorageError;
 pub use migrations::{MigrationReport, expected_schema_version, revert_all, run_pending};
 pub use pool::{PgPool, PoolSettings, PoolStats, connect_pool};

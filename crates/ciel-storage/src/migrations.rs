@@ -106,10 +106,9 @@ where
     T: Send + 'static,
     F: FnOnce(&mut SyncPg) -> Result<T, StorageError> + Send + 'static,
 {
-    let url = database_url.to_owned();
+    let conn = crate::connect::establish(database_url).await?;
     tokio::task::spawn_blocking(move || {
-        use diesel::Connection;
-        let mut conn = SyncPg::establish(&url)?;
+        let mut conn = SyncPg::from(conn);
         conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
         let result = work(&mut conn);
         let unlock =

@@ -3,7 +3,7 @@
 use crate::error::StorageError;
 pub use crate::pool_handle::{AcquireObserver, PgPool, PooledConn};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::FutureExt;
 use std::time::Duration;
 
@@ -61,7 +61,8 @@ impl PoolStats {
     }
 }
 
-/// Builds the pool without connecting: connections are made lazily (and `statement_timeout`
+/// Builds the pool without connecting (each connection honours the URL's `sslmode`, see
+/// [`crate::connect`]): connections are made lazily (and `statement_timeout`
 /// is set on each), so a database that is briefly down at start does not abort the process.
 ///
 /// Connections are not tested when lent (no extra statement per checkout): a connection whose
@@ -73,7 +74,7 @@ pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPoo
     config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();
         async move {
-            let mut conn = AsyncPgConnection::establish(&url).await?;
+            let mut conn = crate::connect::establish(&url).await?;
             diesel::sql_query(format!("SET statement_timeout = {statement_timeout_ms}"))
                 .execute(&mut conn)
                 .await

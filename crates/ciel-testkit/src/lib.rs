@@ -10,6 +10,7 @@ pub mod app;
 pub mod broker;
 pub mod conformance;
 pub mod db;
+pub mod dedicated_postgres;
 pub mod dedicated_redis;
 pub mod env;
 pub mod fixtures;
@@ -26,6 +27,7 @@ pub mod sql;
 
 pub use app::{TEST_PASSWORD, TestApp, TestAppBuilder, TestUser, app_env};
 pub use db::TestDb;
+pub use dedicated_postgres::DedicatedPostgres;
 pub use dedicated_redis::DedicatedRedis;
 pub use env::{redis_url, service_var, unique_name};
 pub use held::HeldTx;

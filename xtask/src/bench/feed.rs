@@ -17,7 +17,7 @@ use ciel_app::tokens::TokenService;
 use ciel_domain::UserId;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Text};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -458,7 +458,7 @@ pub fn run(args: &[&str]) -> Result<()> {
         .context("REDIS_URL")?
         .to_owned();
     rt.block_on(ciel_storage::run_pending(&database_url))?;
-    let mut conn = rt.block_on(AsyncPgConnection::establish(&database_url))?;
+    let mut conn = rt.block_on(ciel_storage::establish(&database_url))?;
     rt.block_on(
         diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(&mut conn),
     )

@@ -11,7 +11,7 @@ use super::harness::{
 use anyhow::{Context, Result, bail};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 #[derive(QueryableByName)]
 struct Totals {
@@ -55,7 +55,7 @@ pub fn run(args: &[&str]) -> Result<()> {
         .context("DATABASE_URL")?
         .to_owned();
     rt.block_on(ciel_storage::run_pending(&database_url))?;
-    let mut conn = rt.block_on(AsyncPgConnection::establish(&database_url))?;
+    let mut conn = rt.block_on(ciel_storage::establish(&database_url))?;
     rt.block_on(
         diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(&mut conn),
     )

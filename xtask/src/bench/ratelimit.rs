@@ -3,8 +3,10 @@
 //! 1. `GET /health` (IP-limited, its probe answer reused for 1 s) through the release API with
 //!    limits off, then on (the health limit raised so nothing is refused), alternating twice;
 //!    the best run of each is compared: target ≥ 0.85×.
-//! 2. The decision itself: `RedisLimiter::check` (one Lua script round trip) and the
-//!    in-process limiter, one at a time, p50/p99.
+//! 2. The decision itself, one at a time, p50/p99: `RedisLimiter::check` (one Lua script round
+//!    trip), the production `FallbackLimiter` (Redis through leased batches, see
+//!    `ciel_ratelimit::lease`) on 500 rotating keys and on one hot key, and the in-process
+//!    limiter.
 
 use super::harness::{
     Api, BenchServices, api_env, build_release_api, ensure_wrk, finish_wrk, script, spawn_wrk,
@@ -12,7 +14,7 @@ use super::harness::{
 use anyhow::{Context, Result, bail};
 use ciel_domain::ports::{Limit, RateLimiter};
 use ciel_domain::ratelimit::Window;
-use ciel_ratelimit::{MemoryLimiter, RedisLimiter};
+use ciel_ratelimit::{FallbackLimiter, MemoryLimiter, RedisLimiter};
 use std::time::Instant;
 
 fn percentile(sorted_us: &[f64], p: f64) -> f64 {
@@ -20,7 +22,7 @@ fn percentile(sorted_us: &[f64], p: f64) -> f64 {
     sorted_us[i]
 }
 
-async fn decision_latency(limiter: &dyn RateLimiter, n: usize) -> (f64, f64) {
+async fn decision_latency(limiter: &dyn RateLimiter, n: usize, keys: usize) -> (f64, f64) {
     let limits = [
         Limit {
             window: Window::Hour,
@@ -33,8 +35,7 @@ async fn decision_latency(limiter: &dyn RateLimiter, n: usize) -> (f64, f64) {
     ];
     let mut us = Vec::with_capacity(n);
     for i in 0..n {
-        // A few hundred keys, as a busy instance sees.
-        let key = format!("ratelimit:bench:{}", i % 500);
+        let key = format!("ratelimit:bench:{}", i % keys);
         let t = Instant::now();
         let d = limiter.check(&key, &limits).await;
         us.push(t.elapsed().as_secs_f64() * 1e6);
@@ -107,16 +108,28 @@ pub fn run(args: &[&str]) -> Result<()> {
 
     eprintln!("bench ratelimit: decision latency, 5000 decisions each …");
     let memory = MemoryLimiter::new();
-    let (redis_p50, redis_p99, mem_p50, mem_p99) = rt.block_on(async {
+    let (redis, leased, leased_hot, mem, trips) = rt.block_on(async {
         // The Redis client needs the runtime to connect.
         let redis = RedisLimiter::connect_lazy(&redis_url, "bench:")
             .map_err(|e| anyhow::anyhow!("rate limiter: {e}"))?;
+        let production = FallbackLimiter::new(
+            RedisLimiter::connect_lazy(&redis_url, "bench-leased:")
+                .map_err(|e| anyhow::anyhow!("rate limiter: {e}"))?,
+            MemoryLimiter::new(),
+        );
         // Connect and load the script before timing.
-        decision_latency(&redis, 50).await;
-        let (rp50, rp99) = decision_latency(&redis, 5000).await;
-        let (mp50, mp99) = decision_latency(&memory, 5000).await;
-        anyhow::Ok((rp50, rp99, mp50, mp99))
+        decision_latency(&redis, 50, 500).await;
+        decision_latency(&production, 50, 500).await;
+        // A few hundred keys, as a busy instance sees; then one hot key.
+        let r = decision_latency(&redis, 5000, 500).await;
+        let before = production.redis_round_trips();
+        let l = decision_latency(&production, 5000, 500).await;
+        let lh = decision_latency(&production, 5000, 1).await;
+        let trips = production.redis_round_trips() - before;
+        let m = decision_latency(&memory, 5000, 500).await;
+        anyhow::Ok((r, l, lh, m, trips))
     })?;
+    let ((redis_p50, redis_p99), (mem_p50, mem_p99)) = (redis, mem);
 
     let ratio = best_on.ok_per_sec / best_off.ok_per_sec;
     println!();
@@ -128,10 +141,18 @@ pub fn run(args: &[&str]) -> Result<()> {
         best_off.ok_per_sec, best_off.p99_ms
     );
     println!(
-        "  limits on (Redis GCRA)        {:>9.1} req/s   p99 {:>6.2} ms   ratio {ratio:.2}× off (target ≥ 0.85)",
+        "  limits on (Redis GCRA, leased){:>9.1} req/s   p99 {:>6.2} ms   ratio {ratio:.2}× off (target ≥ 0.85)",
         best_on.ok_per_sec, best_on.p99_ms
     );
     println!("  decision latency, Redis       p50 {redis_p50:>7.1} µs   p99 {redis_p99:>7.1} µs");
+    println!(
+        "  decision latency, leased      p50 {:>7.1} µs   p99 {:>7.1} µs   (500 keys)",
+        leased.0, leased.1
+    );
+    println!(
+        "  decision latency, leased      p50 {:>7.1} µs   p99 {:>7.1} µs   (one hot key; {trips} Redis round trips for both 5000-decision runs)",
+        leased_hot.0, leased_hot.1
+    );
     println!("  decision latency, in-process  p50 {mem_p50:>7.1} µs   p99 {mem_p99:>7.1} µs");
     println!(
         "  result                        {}",

@@ -277,6 +277,9 @@ async fn fallback_goes_back_to_redis_when_it_returns() {
     assert!(limiter.is_degraded());
     assert!(calls.load(Ordering::Relaxed) >= 1);
 
+    // A busy key (leased batches) falls back as well.
+    assert!(limiter.check("hot", &THOUSAND_AN_HOUR).await.fallback);
+
     proxy.set_up(true);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -293,4 +296,116 @@ async fn fallback_goes_back_to_redis_when_it_returns() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!limiter.is_degraded());
+    let d = limiter.check("hot", &THOUSAND_AN_HOUR).await;
+    assert!(d.allowed && !d.fallback, "{d:?}");
+}
+
+/// Large enough for leases: a batch cap of 1000 / 20 = 50.
+const THOUSAND_AN_HOUR: [Limit; 1] = [Limit {
+    window: Window::Hour,
+    max: 1000,
+}];
+
+fn fallback_limiter(prefix: &str) -> FallbackLimiter {
+    FallbackLimiter::new(
+        RedisLimiter::connect_lazy(&redis_url(), prefix).unwrap(),
+        MemoryLimiter::new(),
+    )
+}
+
+#[tokio::test]
+async fn a_leased_key_counts_exactly_on_one_instance_with_few_round_trips() {
+    let limiter = fallback_limiter(&format!("{}:", unique_name("lease1")));
+    // 100 per minute: batches of up to 5, T = 600 ms.
+    let hundred = [Limit {
+        window: Window::Minute,
+        max: 100,
+    }];
+    for expected in (0..100).rev() {
+        let d = limiter.check("hot", &hundred).await;
+        assert!(d.allowed && !d.fallback, "{d:?}");
+        assert_eq!((d.limit, d.remaining), (100, expected), "{d:?}");
+    }
+    let trips = limiter.redis_round_trips();
+    assert!(
+        trips <= 100 / 5 + 4,
+        "{trips} round trips for 100 requests in batches of up to 5"
+    );
+    let refused = limiter.check("hot", &hundred).await;
+    assert!(!refused.allowed && !refused.fallback, "{refused:?}");
+    assert!(
+        refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_millis(600)
+    );
+    // Over its limit: refused here until Redis's wait is over, without asking Redis again.
+    let trips = limiter.redis_round_trips();
+    for _ in 0..50 {
+        assert!(!limiter.check("hot", &hundred).await.allowed);
+    }
+    assert_eq!(
+        limiter.redis_round_trips(),
+        trips,
+        "refusals were answered locally"
+    );
+    // The peek sees the same.
+    assert!(!limiter.peek("hot", &hundred).await.allowed);
+}
+
+#[tokio::test]
+async fn leasing_instances_never_exceed_one_combined_limit() {
+    let prefix = format!("{}:", unique_name("lease2"));
+    let instances = [
+        Arc::new(fallback_limiter(&prefix)),
+        Arc::new(fallback_limiter(&prefix)),
+    ];
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for instance in &instances {
+        for _ in 0..4 {
+            let limiter = instance.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut allowed = 0u32;
+                for _ in 0..400 {
+                    let d = limiter.check("shared", &THOUSAND_AN_HOUR).await;
+                    assert!(!d.fallback, "{d:?}");
+                    allowed += u32::from(d.allowed);
+                }
+                allowed
+            }));
+        }
+    }
+    let mut allowed = 0;
+    for task in tasks {
+        allowed += task.await.unwrap();
+    }
+    let elapsed_ms = started.elapsed().as_millis() as u32;
+    // GCRA's bound over the run (the burst plus one per T = 3.6 s) plus the leases' bound
+    // (⌊TTL / T⌋ + 1 = 1), whatever the number of instances.
+    let most = 1000 + elapsed_ms / 3600 + 1;
+    assert!(allowed <= most, "{allowed} allowed, at most {most}");
+    // Nothing stranded for long: tokens still held are spent by the next requests.
+    assert!(allowed >= 1000 - 2 * 49, "{allowed} allowed");
+    let trips: u64 = instances.iter().map(|l| l.redis_round_trips()).sum();
+    assert!(trips < 3200 / 4, "{trips} round trips for 3200 requests");
+}
+
+#[tokio::test]
+async fn an_abandoned_batch_request_does_not_block_its_key() {
+    let limiter = fallback_limiter(&format!("{}:", unique_name("lease3")));
+    // Warm up so the script is loaded and the connection open.
+    assert!(limiter.check("k", &THOUSAND_AN_HOUR).await.allowed);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // A request dropped while its batch is in flight (a client that went away).
+    let _ = tokio::time::timeout(
+        Duration::from_micros(1),
+        limiter.check("k", &THOUSAND_AN_HOUR),
+    )
+    .await;
+    let started = Instant::now();
+    let d = limiter.check("k", &THOUSAND_AN_HOUR).await;
+    assert!(d.allowed && !d.fallback, "{d:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
 }

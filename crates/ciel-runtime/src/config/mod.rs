@@ -5,6 +5,7 @@
 //! This module is the only place in the workspace that reads the process environment.
 
 mod backends;
+mod database_url;
 mod parse;
 
 pub use backends::{IN_PROCESS, ObjectBackend};
@@ -295,10 +296,7 @@ impl Config {
         let http_addr = r.socket_addr("HTTP_ADDR", "0.0.0.0:8080");
         let metrics_addr = r.optional_socket_addr("METRICS_ADDR");
         let database = DatabaseConfig {
-            url: r.required_secret(
-                "DATABASE_URL",
-                "a Postgres URL, e.g. postgres://ciel@127.0.0.1:5432/ciel",
-            ),
+            url: r.database_url(),
             max_connections: r.number(
                 "DB_MAX_CONNECTIONS",
                 if serverless { 5 } else { 25 },

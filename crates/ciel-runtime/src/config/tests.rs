@@ -212,3 +212,52 @@ fn rate_limit_settings_are_validated() {
         "{text}"
     );
 }
+
+#[test]
+fn database_tls_settings_are_checked_at_start() {
+    use secrecy::ExposeSecret;
+    assert_eq!(
+        problems(&with(&[(
+            "DATABASE_URL",
+            "postgres://u:secret@db/ciel?sslmode=on"
+        )])),
+        ["DATABASE_URL"]
+    );
+    let err = Config::from_map(&with(&[(
+        "DATABASE_URL",
+        "postgres://u:secret@db/ciel?sslmode=on",
+    )]))
+    .unwrap_err();
+    assert!(
+        !format!("{err:?}").contains("secret"),
+        "the URL's password is never repeated: {err:?}"
+    );
+    assert_eq!(
+        problems(&with(&[("DATABASE_CA_CERT", "/nonexistent/ca.pem")])),
+        ["DATABASE_CA_CERT"]
+    );
+    let ca = std::env::temp_dir().join("ciel-config-test-ca.pem");
+    std::fs::write(&ca, "not checked here").unwrap();
+    let c = Config::from_map(&with(&[
+        ("DATABASE_URL", "postgres://db/ciel?sslmode=verify-full"),
+        ("DATABASE_CA_CERT", ca.to_str().unwrap()),
+    ]))
+    .unwrap();
+    assert_eq!(
+        c.database.url.expose_secret(),
+        format!(
+            "postgres://db/ciel?sslmode=verify-full&sslrootcert={}",
+            ca.display()
+        )
+    );
+    // A URL naming its own root certificate keeps it.
+    let c = Config::from_map(&with(&[
+        ("DATABASE_URL", "postgres://db/ciel?sslrootcert=/mine.pem"),
+        ("DATABASE_CA_CERT", ca.to_str().unwrap()),
+    ]))
+    .unwrap();
+    assert_eq!(
+        c.database.url.expose_secret(),
+        "postgres://db/ciel?sslrootcert=/mine.pem"
+    );
+}

@@ -9,5 +9,6 @@ mod posts;
 mod refresh_tokens;
 mod repos;
 mod story_visibility;
+mod tls;
 mod uow;
 mod user_invites;

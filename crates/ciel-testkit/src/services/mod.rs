@@ -17,7 +17,7 @@
 
 mod down;
 mod envfile;
-mod install;
+pub(crate) mod install;
 mod lifecycle;
 mod ports;
 pub use ports::redis_pong;
