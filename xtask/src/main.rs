@@ -6,9 +6,9 @@
 
 mod bench;
 mod codegen;
-mod deploy_check;
 mod demo_content;
 mod demo_photos;
+mod deploy_check;
 mod dev;
 mod dev_check;
 mod dev_plan;

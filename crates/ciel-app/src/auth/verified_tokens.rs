@@ -18,9 +18,12 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_TOKENS: usize = 16_384;
 const SHARDS: usize = 16;
 
+/// One shard: token → (its user, when the entry stops being trusted).
+type Shard = Mutex<HashMap<Box<str>, (UserId, Instant)>>;
+
 /// The cache (see the module docs).
 pub struct VerifiedTokens {
-    shards: Box<[Mutex<HashMap<Box<str>, (UserId, Instant)>>]>,
+    shards: Box<[Shard]>,
     per_shard: usize,
 }
 
