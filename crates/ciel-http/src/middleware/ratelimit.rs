@@ -1,5 +1,5 @@
 //! Rate limiting at the edge (contract §4 with §0): classify the request by the route pattern
-//! the router matches (see [`route`](crate::middleware::route)), count it against the caller's
+//! the router matches (see [`route`]), count it against the caller's
 //! (or the client IP's) limits before the handler runs, and answer 429 with the true wait when
 //! refused. A request that matches no route is not counted. A valid bearer token is verified
 //! once here and reused by [`AuthUser`].
