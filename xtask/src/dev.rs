@@ -242,9 +242,8 @@ async fn serve(opts: &Options, vars: &BTreeMap<String, String>) -> Result<()> {
     let world = crate::seed::seed_all(vars, &format!("http://{addr}")).await?;
 
     eprintln!("dev: building ciel-api …");
-    let built = Command::new(env!("CARGO"))
+    let built = crate::nested_cargo()
         .args(["build", "--quiet", "-p", "ciel-api"])
-        .current_dir(crate::root())
         .status()?;
     if !built.success() {
         bail!("building ciel-api failed (see above)");

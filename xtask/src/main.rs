@@ -25,7 +25,7 @@ mod tidy;
 
 use anyhow::{Result, bail};
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -64,6 +64,27 @@ usage: cargo xtask <command>
                            media: image pipeline vs vipsthumbnail (installs it), memory per job;
                            media-e2e: complete → completed latency of a 12 MP JPEG (p50/p99)
 ";
+
+/// A `cargo` command for a nested build, with the environment a shell would have: `cargo run`
+/// gives xtask its CARGO_PKG_* / CARGO_MANIFEST_* variables, and build scripts that watch them
+/// (ring's) would rebuild half the tree, then again at the next plain `cargo build`.
+pub fn nested_cargo() -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.current_dir(root());
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                &*key,
+                "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            cargo.env_remove(&*key);
+        }
+    }
+    cargo
+}
 
 /// The workspace root.
 pub fn root() -> PathBuf {

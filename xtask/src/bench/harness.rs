@@ -59,9 +59,8 @@ impl Drop for BenchServices {
 /// Builds `ciel-api` in release mode and returns its path.
 pub fn build_release_api() -> Result<PathBuf> {
     eprintln!("bench: building ciel-api (release) …");
-    let ok = Command::new(env!("CARGO"))
+    let ok = crate::nested_cargo()
         .args(["build", "--release", "--quiet", "-p", "ciel-api"])
-        .current_dir(crate::root())
         .status()?
         .success();
     if !ok {

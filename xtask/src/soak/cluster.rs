@@ -192,26 +192,9 @@ impl Cluster {
         println!("soak: {} migration(s) applied", report.versions.len());
 
         println!("soak: building ciel-api and ciel-worker (dev profile) …");
-        let mut build = Command::new(env!("CARGO"));
-        build
+        let built = crate::nested_cargo()
             .args(["build", "--quiet", "-p", "ciel-api", "-p", "ciel-worker"])
-            .current_dir(crate::root());
-        // `cargo run` gives us xtask's CARGO_PKG_* / CARGO_MANIFEST_* variables; build scripts
-        // that watch them (ring's) would rebuild half the tree, then again at the next plain
-        // `cargo build`. Build with the environment a shell would have.
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy();
-            if key.starts_with("CARGO_PKG_")
-                || key.starts_with("CARGO_MANIFEST_")
-                || matches!(
-                    &*key,
-                    "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
-                )
-            {
-                build.env_remove(&*key);
-            }
-        }
-        let built = build.status()?;
+            .status()?;
         if !built.success() {
             bail!("building ciel-api and ciel-worker failed (see above)");
         }
