@@ -143,11 +143,13 @@ impl InviteService {
         days: i64,
     ) -> Result<Invite, AppError> {
         for _ in 0..CODE_ATTEMPTS {
+            let created_at = Utc::now();
             let invite = NewInvite {
                 code: fresh_code(),
                 created_by,
                 invite_type,
-                expires_at: Utc::now() + chrono::Duration::days(days),
+                created_at,
+                expires_at: created_at + chrono::Duration::days(days),
             };
             match self.repo.insert(&invite).await {
                 Ok(stored) => return Ok(stored),
@@ -187,6 +189,7 @@ pub async fn insert_user_invite(
                     code: next_code(),
                     created_by: Some(creator),
                     invite_type: InviteType::Standard,
+                    created_at: now,
                     expires_at,
                 };
                 if let Some(stored) = tx.insert_invite_if_free(&invite).await? {
@@ -228,7 +231,7 @@ mod tests {
                 code: invite.code.clone(),
                 created_by: invite.created_by,
                 used_by: None,
-                created_at: Utc::now(),
+                created_at: invite.created_at,
                 used_at: None,
                 expires_at: invite.expires_at,
                 is_valid: true,

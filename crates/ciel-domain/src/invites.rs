@@ -132,6 +132,9 @@ pub struct NewInvite {
     pub created_by: Option<crate::UserId>,
     /// Its type.
     pub invite_type: InviteType,
+    /// When it was created; `expires_at` is measured from this same instant, so a code made
+    /// "valid 7 days" lives exactly 7 days.
+    pub created_at: crate::time::Timestamp,
     /// When it expires.
     pub expires_at: crate::time::Timestamp,
 }

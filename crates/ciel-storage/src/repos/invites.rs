@@ -120,6 +120,7 @@ async fn insert_row(
             invite_codes::code.eq(&invite.code),
             invite_codes::created_by.eq(created_by),
             invite_codes::invite_type.eq(invite.invite_type.as_str()),
+            invite_codes::created_at.eq(invite.created_at),
             invite_codes::expires_at.eq(invite.expires_at),
         ))
         .returning(InviteRow::as_returning())

@@ -16,6 +16,7 @@ async fn invite_codes_are_unique() {
         code: "ABCDEFGHJKLM".into(),
         created_by: None,
         invite_type: InviteType::Admin,
+        created_at: Utc::now(),
         expires_at: Utc::now() + chrono::Duration::days(7),
     };
     let stored = repo.insert(&invite).await.unwrap();

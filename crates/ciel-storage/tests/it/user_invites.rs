@@ -15,6 +15,7 @@ fn code(code: &str, creator: UserId) -> NewInvite {
         code: code.into(),
         created_by: Some(creator),
         invite_type: InviteType::Standard,
+        created_at: Utc::now(),
         expires_at: Utc::now() + chrono::Duration::days(7),
     }
 }
