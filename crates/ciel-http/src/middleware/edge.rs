@@ -42,7 +42,7 @@ pub async fn edge(
     let started = Instant::now();
     let state = req
         .app_data::<web::Data<HttpState>>()
-        .map(|d| d.get_ref().clone());
+        .cloned();
     let request_id = req
         .headers()
         .get(&X_REQUEST_ID)

@@ -50,7 +50,7 @@ pub async fn rate_limit(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let Some(state) = req
         .app_data::<web::Data<HttpState>>()
-        .map(|d| d.get_ref().clone())
+        .cloned()
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
