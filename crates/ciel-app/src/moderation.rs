@@ -1,5 +1,59 @@
 //! Moderation use cases (contract §2.9). Reports and takedowns run in one transaction each:
 //! the report or deletion, its audit row, and the trust change of §3.5 commit together.
+//!
+//! # Example
+//!
+//! Reporting oneself is refused before any storage is touched; a report that cannot get a
+//! connection is a 503 the client may retry:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, ModerationService};
+//! use ciel_domain::moderation::ModerationAction;
+//! use ciel_domain::pagination::{Page, PageRequest};
+//! use ciel_domain::ports::ModerationRepo;
+//! use ciel_domain::UserId;
+//!
+//! struct NoLog;
+//! #[async_trait::async_trait]
+//! impl ModerationRepo for NoLog {
+//!     async fn list_actions(&self, _: PageRequest) -> Result<Page<ModerationAction>, RepoError> {
+//!         Err(RepoError::Busy("pool timed out".into()))
+//!     }
+//! }
+//! let service = ModerationService::new(Arc::new(NoLog), Arc::new(Busy));
+//! let (ann, bob) = (UserId::generate(), UserId::generate());
+//! rt.block_on(async {
+//!     let own = service.flag_user(ann, ann, Some("spam")).await.unwrap_err();
+//!     assert_eq!(own.to_string(), "cannot report yourself");
+//!     let busy = service.flag_user(ann, bob, None).await.unwrap_err();
+//!     assert!(matches!(busy, AppError::Unavailable { .. }), "{busy:?}");
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::trust;

@@ -1,5 +1,64 @@
 //! Rate limiting decisions (contract §4 with §0): per user by trust level, per client IP.
 //! The HTTP edge asks before the handler runs, so requests that fail validation still count.
+//!
+//! # Example
+//!
+//! Per-IP limits over the in-process limiter (`ciel-ratelimit`): `/health` allows 60 a minute
+//! per address, and IPv6 addresses of one /64 share a budget:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::RateLimitService;
+//! use ciel_domain::ports::TrustRepo;
+//! use ciel_domain::ratelimit::IpAction;
+//! use ciel_domain::trust::TrustRecord;
+//! use ciel_domain::UserId;
+//! use ciel_ratelimit::MemoryLimiter;
+//! use std::net::IpAddr;
+//!
+//! struct NoTrust;
+//! #[async_trait::async_trait]
+//! impl TrustRepo for NoTrust {
+//!     async fn get(&self, _: UserId) -> Result<Option<TrustRecord>, RepoError> {
+//!         Ok(None)
+//!     }
+//! }
+//! let limits = RateLimitService::new(Arc::new(MemoryLimiter::new()), Arc::new(NoTrust), 5);
+//! let a: IpAddr = "2001:db8::1".parse().unwrap();
+//! let b: IpAddr = "2001:db8::2".parse().unwrap();
+//! assert_eq!(limits.ip_key(a), limits.ip_key(b));
+//! rt.block_on(async {
+//!     for _ in 0..60 {
+//!         assert!(limits.check_ip(a, IpAction::Health).await.allowed);
+//!     }
+//!     let refused = limits.check_ip(b, IpAction::Health).await;
+//!     assert!(!refused.allowed && refused.retry_after.as_secs_f64() > 0.0);
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::user_gate::UserGate;
