@@ -64,7 +64,7 @@ use ciel_domain::moderation::{
     AuditTarget, ModerationAction, NewModerationAction, PostFlag, UserFlag,
 };
 use ciel_domain::pagination::{Page, PageRequest};
-use ciel_domain::ports::{ModerationRepo, UnitOfWork};
+use ciel_domain::ports::{ModerationRepo, Tx, UnitOfWork};
 use ciel_domain::time::Timestamp;
 use ciel_domain::trust::TrustEvent;
 use ciel_domain::{PostId, UserId};
@@ -76,6 +76,27 @@ fn reason(raw: Option<&str>) -> Option<String> {
     raw.map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned)
+}
+
+/// What a takedown removes.
+#[derive(Clone, Copy)]
+enum Removal {
+    Post(PostId),
+    Comment(Uuid),
+}
+
+/// Appends `audit` and applies `event` to `subject`'s trust at the audit's time, inside the
+/// caller's transaction: a report or takedown, its audit row and its trust change commit
+/// together.
+async fn audit_and_apply(
+    tx: &mut dyn Tx,
+    audit: &NewModerationAction,
+    subject: UserId,
+    event: TrustEvent,
+) -> Result<(), AppError> {
+    tx.record_moderation_action(audit).await?;
+    trust::apply(tx, subject, event, audit.created_at).await?;
+    Ok(())
 }
 
 /// Reports, takedowns and the audit log.
@@ -138,15 +159,14 @@ impl ModerationService {
                     .ok_or_else(|| {
                         AppError::Conflict("you have already reported this user".into())
                     })?;
-                tx.record_moderation_action(&NewModerationAction {
+                let audit = NewModerationAction {
                     actor: Some(reporter),
                     target: AuditTarget::UserFlag,
                     target_id: target.as_uuid(),
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, target, TrustEvent::FlagReceived, now).await?;
+                };
+                audit_and_apply(tx, &audit, target, TrustEvent::FlagReceived).await?;
                 Ok(flag)
             })
         })
@@ -190,15 +210,14 @@ impl ModerationService {
                     .ok_or_else(|| {
                         AppError::Conflict("you have already reported this post".into())
                     })?;
-                tx.record_moderation_action(&NewModerationAction {
+                let audit = NewModerationAction {
                     actor: Some(reporter),
                     target: AuditTarget::PostFlag,
                     target_id: post.as_uuid(),
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, owner, TrustEvent::FlagReceived, now).await?;
+                };
+                audit_and_apply(tx, &audit, owner, TrustEvent::FlagReceived).await?;
                 Ok((flag, owner))
             })
         })
@@ -228,27 +247,7 @@ impl ModerationService {
         why: Option<&str>,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let reason = reason(why);
-        transact(&*self.uow, move |tx| {
-            Box::pin(async move {
-                let owner = tx
-                    .remove_post_for_takedown(post)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("post not found".into()))?;
-                tx.record_moderation_action(&NewModerationAction {
-                    actor,
-                    target: AuditTarget::Post,
-                    target_id: post.as_uuid(),
-                    reason,
-                    created_at: now,
-                })
-                .await?;
-                trust::apply(tx, owner, TrustEvent::ContentRemoved, now).await?;
-                Ok(owner)
-            })
-        })
-        .await
-        .map(|owner| self.gate.forget(owner))
+        self.take_down(Removal::Post(post), actor, why, now).await
     }
 
     /// `POST /moderation/comments/:id/takedown` (admin).
@@ -271,22 +270,45 @@ impl ModerationService {
         why: Option<&str>,
         now: Timestamp,
     ) -> Result<(), AppError> {
+        self.take_down(Removal::Comment(comment), actor, why, now)
+            .await
+    }
+
+    /// Removes the content (404 when missing), audits the removal and applies `ContentRemoved`
+    /// to whoever wrote it, in one transaction; then forgets that user in the gate.
+    async fn take_down(
+        &self,
+        what: Removal,
+        actor: Option<UserId>,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
         let reason = reason(why);
         transact(&*self.uow, move |tx| {
             Box::pin(async move {
-                let author = tx
-                    .remove_comment_for_takedown(comment)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("comment not found".into()))?;
-                tx.record_moderation_action(&NewModerationAction {
+                let (removed, target, target_id, missing) = match what {
+                    Removal::Post(post) => (
+                        tx.remove_post_for_takedown(post).await?,
+                        AuditTarget::Post,
+                        post.as_uuid(),
+                        "post not found",
+                    ),
+                    Removal::Comment(comment) => (
+                        tx.remove_comment_for_takedown(comment).await?,
+                        AuditTarget::Comment,
+                        comment,
+                        "comment not found",
+                    ),
+                };
+                let author = removed.ok_or_else(|| AppError::NotFound(missing.into()))?;
+                let audit = NewModerationAction {
                     actor,
-                    target: AuditTarget::Comment,
-                    target_id: comment,
+                    target,
+                    target_id,
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, author, TrustEvent::ContentRemoved, now).await?;
+                };
+                audit_and_apply(tx, &audit, author, TrustEvent::ContentRemoved).await?;
                 Ok(author)
             })
         })
