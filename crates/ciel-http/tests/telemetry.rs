@@ -372,7 +372,24 @@ async fn a_malformed_or_oversized_traceparent_is_ignored_and_never_an_error() {
         .unwrap();
     assert_eq!(res.status(), 200);
 
+    // A well-formed traceparent that is not sampled: the caller's decision holds.
+    let res = app
+        .client
+        .get(app.url("/ready"))
+        .header("x-request-id", "tp-unsampled")
+        .header("traceparent", format!("00-{sent}-00f067aa0ba902b7-00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
     let spans = t.finished_spans();
+    assert!(
+        !spans
+            .iter()
+            .any(|s| attribute(s, "request_id").as_deref() == Some("tp-unsampled")),
+        "an unsampled caller's request was exported"
+    );
     for (request_id, _) in &cases {
         let request = span(&spans, "request", "request_id", request_id);
         assert_ne!(
