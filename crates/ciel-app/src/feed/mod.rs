@@ -6,56 +6,6 @@
 //! renderer, a hit returns the stored bytes as they are (one cache round trip, no database, no
 //! serialisation). Any cache failure is counted and falls through to Postgres; the feed never
 //! fails because the cache is down.
-//!
-//! # Example
-//!
-//! A cached first page is served as stored bytes, without the database (here: one that has no
-//! connection to lend), and counted as a hit:
-//!
-//! ```
-//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
-//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
-//! # use std::sync::Arc;
-//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
-//! # struct Busy;
-//! # #[async_trait::async_trait]
-//! # impl UnitOfWork for Busy {
-//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
-//! #         Err(RepoError::Busy("pool timed out".into()).into())
-//! #     }
-//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
-//! #         Err(RepoError::Busy("pool timed out".into()).into())
-//! #     }
-//! # }
-//! # fn deps() -> CoreDeps {
-//! #     CoreDeps {
-//! #         uow: Arc::new(Busy),
-//! #         cache: None,
-//! #         store: None,
-//! #         avatars: AvatarUrls::new(None, None),
-//! #         media_urls: MediaUrls::new(None),
-//! #         clock: Arc::new(SystemClock),
-//! #     }
-//! # }
-//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-//! use ciel_app::{FeedService, cache_keys};
-//! use ciel_cache::MemoryCache;
-//! use ciel_domain::pagination::{PageLimit, PageRequest};
-//! use ciel_domain::ports::Cache;
-//! use ciel_domain::UserId;
-//! use std::time::Duration;
-//!
-//! let cache = Arc::new(MemoryCache::default());
-//! let feed = FeedService::new(CoreDeps { cache: Some(cache.clone()), ..deps() });
-//! let viewer = UserId::generate();
-//! let first = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
-//! rt.block_on(async {
-//!     cache.set(&cache_keys::home_feed(viewer), br#"{"items":[]}"#, Duration::from_secs(30)).await.unwrap();
-//!     let body = feed.home(viewer, first, |_| unreachable!("a hit renders nothing")).await.unwrap();
-//!     assert_eq!(body, br#"{"items":[]}"#);
-//! });
-//! assert_eq!(feed.cache_stats().get(ciel_app::CacheOutcome::Hit), 1);
-//! ```
 
 mod stats;
 
