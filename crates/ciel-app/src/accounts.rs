@@ -1,4 +1,64 @@
 //! Profiles, account deletion and trust scores (contract §2.4, §2.12, §3.8).
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AccountService, AppError};
+//! use ciel_domain::ports::{AccountRepo, TrustRepo};
+//! use ciel_domain::time::Timestamp;
+//! use ciel_domain::trust::TrustRecord;
+//! use ciel_domain::users::{Credentials, ProfilePatch, User, UserCounts};
+//! use ciel_domain::UserId;
+//!
+//! /// An account store whose pool is exhausted.
+//! struct Down;
+//! #[async_trait::async_trait]
+//! impl AccountRepo for Down {
+//!     async fn credentials(&self, _: &str) -> Result<Option<Credentials>, RepoError> { Err(RepoError::Busy("pool".into())) }
+//!     async fn find(&self, _: UserId) -> Result<Option<User>, RepoError> { Err(RepoError::Busy("pool".into())) }
+//!     async fn is_active(&self, _: UserId, _: Timestamp) -> Result<bool, RepoError> { Err(RepoError::Busy("pool".into())) }
+//!     async fn counts(&self, _: UserId) -> Result<UserCounts, RepoError> { Err(RepoError::Busy("pool".into())) }
+//!     async fn update_profile(&self, _: UserId, _: &ProfilePatch) -> Result<Option<User>, RepoError> { Err(RepoError::Busy("pool".into())) }
+//!     async fn delete_account(&self, _: UserId, _: Timestamp) -> Result<bool, RepoError> { Err(RepoError::Busy("pool".into())) }
+//! }
+//! #[async_trait::async_trait]
+//! impl TrustRepo for Down {
+//!     async fn get(&self, _: UserId) -> Result<Option<TrustRecord>, RepoError> { Ok(None) }
+//! }
+//! let accounts = AccountService::new(Arc::new(Down), Arc::new(Down), AvatarUrls::new(None, None));
+//! rt.block_on(async {
+//!     let me = accounts.me(UserId::generate()).await.unwrap_err();
+//!     assert!(matches!(me, AppError::Unavailable { retry_after_secs: 1, .. }), "{me:?}");
+//!     // A user without a trust row has no score to show.
+//!     let missing = accounts.trust_score(UserId::generate()).await.unwrap_err();
+//!     assert_eq!(missing.to_string(), "trust score not found");
+//! });
+//! ```
 
 use crate::avatars::AvatarUrls;
 use crate::error::AppError;

@@ -1,5 +1,20 @@
 //! Avatar URLs: presigned GETs valid 4 h, cached under `presigned:{objectKey}` for the URL's
 //! lifetime minus 5 min (contract §3.9, §3.11). Failures degrade to no URL, never to an error.
+//!
+//! # Example
+//!
+//! Without object storage there is no URL, and never an error:
+//!
+//! ```
+//! use ciel_app::AvatarUrls;
+//! use ciel_app::avatars::AVATAR_URL_TTL;
+//!
+//! let avatars = AvatarUrls::new(None, None);
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! assert_eq!(rt.block_on(avatars.url(Some("uploads/u/1/avatar.jpg"))), None);
+//! assert_eq!(rt.block_on(avatars.url(None)), None);
+//! assert_eq!(AVATAR_URL_TTL.as_secs(), 4 * 3600);
+//! ```
 
 use ciel_domain::ports::{Cache, ObjectStore};
 use std::sync::Arc;

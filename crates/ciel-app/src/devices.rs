@@ -1,5 +1,55 @@
 //! Device registration and listing (contract §2.12, §3.10). Blocking, linking and risk are
 //! decided here, inside one transaction that locks the device's row.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, DeviceService};
+//! use ciel_domain::devices::Device;
+//! use ciel_domain::ports::DeviceRepo;
+//! use ciel_domain::UserId;
+//!
+//! struct NoDevices;
+//! #[async_trait::async_trait]
+//! impl DeviceRepo for NoDevices {
+//!     async fn list_for_user(&self, _: UserId) -> Result<Vec<Device>, RepoError> {
+//!         Ok(Vec::new())
+//!     }
+//! }
+//! let devices = DeviceService::new(Arc::new(NoDevices), Arc::new(Busy));
+//! rt.block_on(async {
+//!     let empty = devices.register("", None, None).await.unwrap_err();
+//!     assert!(matches!(empty, AppError::Invalid(_)), "{empty:?}");
+//!     let busy = devices.register("a-device-fingerprint-0123456789", None, Some("Ciel/1.0")).await;
+//!     assert!(matches!(busy, Err(AppError::Unavailable { .. })), "{busy:?}");
+//!     assert!(devices.list(UserId::generate()).await.unwrap().is_empty());
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::tx::transact;

@@ -1,4 +1,20 @@
 //! The error every use case returns. The HTTP layer maps each variant to a status in one table.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_app::AppError;
+//! use ciel_app::error::DATABASE_BUSY;
+//! use ciel_domain::ports::RepoError;
+//!
+//! // An exhausted pool is a 503 the client may retry; other storage failures are internal.
+//! let busy = AppError::from(RepoError::Busy("acquire timed out".into()));
+//! assert!(matches!(busy, AppError::Unavailable { retry_after_secs: 1, ref message } if message == DATABASE_BUSY));
+//! let broken = AppError::internal("connection reset");
+//! assert!(matches!(broken, AppError::Internal(_)));
+//! // A 4xx message is shown to the client as it is.
+//! assert_eq!(AppError::NotFound("post not found".into()).to_string(), "post not found");
+//! ```
 
 use ciel_domain::ports::RepoError;
 

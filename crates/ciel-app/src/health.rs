@@ -3,6 +3,59 @@
 //! Answers are reused for a short while (1 s by default) and one caller at a time refreshes
 //! them, so however often the probes are called, Postgres and Redis see at most one check per
 //! interval from this instance.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{HealthReport, HealthService, Readiness};
+//! use ciel_cache::MemoryCache;
+//! use ciel_domain::ports::{DatabaseProbe, ProbeError};
+//!
+//! /// Up, at the schema version this build expects.
+//! struct Current;
+//! #[async_trait::async_trait]
+//! impl DatabaseProbe for Current {
+//!     async fn ping(&self) -> Result<(), ProbeError> {
+//!         Ok(())
+//!     }
+//!     async fn applied_schema_version(&self) -> Result<Option<String>, ProbeError> {
+//!         Ok(Some("20261201000800".into()))
+//!     }
+//!     fn expected_schema_version(&self) -> String {
+//!         "20261201000800".into()
+//!     }
+//! }
+//! let health = HealthService::new(Arc::new(Current), Some(Arc::new(MemoryCache::default())));
+//! rt.block_on(async {
+//!     assert_eq!(health.health().await, HealthReport::Ok);
+//!     assert!(matches!(health.readiness().await, Readiness::Ready { schema_version } if schema_version == "20261201000800"));
+//! });
+//! ```
 
 use ciel_domain::ports::{Cache, DatabaseProbe};
 use std::sync::Arc;

@@ -1,4 +1,71 @@
 //! Invite use cases (contract §2.3, §3.6).
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, InviteService};
+//! use ciel_domain::invites::{Invite, NewInvite};
+//! use ciel_domain::ports::{InviteRepo, TrustRepo};
+//! use ciel_domain::trust::TrustRecord;
+//! use ciel_domain::UserId;
+//!
+//! /// No code exists.
+//! struct NoCodes;
+//! #[async_trait::async_trait]
+//! impl InviteRepo for NoCodes {
+//!     async fn insert(&self, _: &NewInvite) -> Result<Invite, RepoError> {
+//!         Err(RepoError::Busy("pool timed out".into()))
+//!     }
+//!     async fn find(&self, _: &str) -> Result<Option<Invite>, RepoError> {
+//!         Ok(None)
+//!     }
+//!     async fn list_by_creator(&self, _: UserId, _: i64) -> Result<Vec<Invite>, RepoError> {
+//!         Ok(Vec::new())
+//!     }
+//!     async fn revoke(&self, _: &str, _: UserId) -> Result<bool, RepoError> {
+//!         Ok(false)
+//!     }
+//! }
+//! struct NoTrust;
+//! #[async_trait::async_trait]
+//! impl TrustRepo for NoTrust {
+//!     async fn get(&self, _: UserId) -> Result<Option<TrustRecord>, RepoError> {
+//!         Ok(None)
+//!     }
+//! }
+//! let invites = InviteService::new(Arc::new(NoCodes), Arc::new(NoTrust), Arc::new(Busy));
+//! rt.block_on(async {
+//!     assert!(!invites.validate("ABCDEFGHJKMN").await.unwrap(), "unknown code");
+//!     // Admin codes live 1 to 365 days.
+//!     let zero = invites.create_admin_invite(Some(0)).await.unwrap_err();
+//!     assert!(matches!(zero, AppError::Invalid(_)), "{zero:?}");
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::tx::transact;

@@ -1,5 +1,33 @@
 //! Presigned GET URLs for processed media (contract §1.8 Media: valid 1 h, rewritten to the
 //! public endpoint by the store adapter). Signing is local; a failure degrades to no URL.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_app::MediaUrls;
+//! use ciel_app::media_urls::MEDIA_URL_TTL;
+//! use ciel_domain::media::Media;
+//! use ciel_domain::{MediaId, UserId};
+//!
+//! let media = Media {
+//!     id: MediaId::generate(),
+//!     owner_id: UserId::generate(),
+//!     original_key: "media/o/u/original.jpg".into(),
+//!     thumb_key: "media/o/u/thumb.jpg".into(),
+//!     medium_key: "media/o/u/medium.jpg".into(),
+//!     width: 1200,
+//!     height: 800,
+//!     bytes: 250_000,
+//!     created_at: Utc::now(),
+//!     blurhash: None,
+//! };
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! // With no store configured, the media is shown without URLs.
+//! let view = rt.block_on(MediaUrls::new(None).view(media.clone()));
+//! assert_eq!((view.media, view.thumb_url), (media, None));
+//! assert_eq!(MEDIA_URL_TTL.as_secs(), 3600);
+//! ```
 
 use ciel_domain::media::Media;
 use ciel_domain::ports::ObjectStore;

@@ -1,5 +1,59 @@
 //! Moderation use cases (contract §2.9). Reports and takedowns run in one transaction each:
 //! the report or deletion, its audit row, and the trust change of §3.5 commit together.
+//!
+//! # Example
+//!
+//! Reporting oneself is refused before any storage is touched; a report that cannot get a
+//! connection is a 503 the client may retry:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, ModerationService};
+//! use ciel_domain::moderation::ModerationAction;
+//! use ciel_domain::pagination::{Page, PageRequest};
+//! use ciel_domain::ports::ModerationRepo;
+//! use ciel_domain::UserId;
+//!
+//! struct NoLog;
+//! #[async_trait::async_trait]
+//! impl ModerationRepo for NoLog {
+//!     async fn list_actions(&self, _: PageRequest) -> Result<Page<ModerationAction>, RepoError> {
+//!         Err(RepoError::Busy("pool timed out".into()))
+//!     }
+//! }
+//! let service = ModerationService::new(Arc::new(NoLog), Arc::new(Busy));
+//! let (ann, bob) = (UserId::generate(), UserId::generate());
+//! rt.block_on(async {
+//!     let own = service.flag_user(ann, ann, Some("spam")).await.unwrap_err();
+//!     assert_eq!(own.to_string(), "cannot report yourself");
+//!     let busy = service.flag_user(ann, bob, None).await.unwrap_err();
+//!     assert!(matches!(busy, AppError::Unavailable { .. }), "{busy:?}");
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::trust;
@@ -10,7 +64,7 @@ use ciel_domain::moderation::{
     AuditTarget, ModerationAction, NewModerationAction, PostFlag, UserFlag,
 };
 use ciel_domain::pagination::{Page, PageRequest};
-use ciel_domain::ports::{ModerationRepo, UnitOfWork};
+use ciel_domain::ports::{ModerationRepo, Tx, UnitOfWork};
 use ciel_domain::time::Timestamp;
 use ciel_domain::trust::TrustEvent;
 use ciel_domain::{PostId, UserId};
@@ -22,6 +76,27 @@ fn reason(raw: Option<&str>) -> Option<String> {
     raw.map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned)
+}
+
+/// What a takedown removes.
+#[derive(Clone, Copy)]
+enum Removal {
+    Post(PostId),
+    Comment(Uuid),
+}
+
+/// Appends `audit` and applies `event` to `subject`'s trust at the audit's time, inside the
+/// caller's transaction: a report or takedown, its audit row and its trust change commit
+/// together.
+async fn audit_and_apply(
+    tx: &mut dyn Tx,
+    audit: &NewModerationAction,
+    subject: UserId,
+    event: TrustEvent,
+) -> Result<(), AppError> {
+    tx.record_moderation_action(audit).await?;
+    trust::apply(tx, subject, event, audit.created_at).await?;
+    Ok(())
 }
 
 /// Reports, takedowns and the audit log.
@@ -84,15 +159,14 @@ impl ModerationService {
                     .ok_or_else(|| {
                         AppError::Conflict("you have already reported this user".into())
                     })?;
-                tx.record_moderation_action(&NewModerationAction {
+                let audit = NewModerationAction {
                     actor: Some(reporter),
                     target: AuditTarget::UserFlag,
                     target_id: target.as_uuid(),
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, target, TrustEvent::FlagReceived, now).await?;
+                };
+                audit_and_apply(tx, &audit, target, TrustEvent::FlagReceived).await?;
                 Ok(flag)
             })
         })
@@ -136,15 +210,14 @@ impl ModerationService {
                     .ok_or_else(|| {
                         AppError::Conflict("you have already reported this post".into())
                     })?;
-                tx.record_moderation_action(&NewModerationAction {
+                let audit = NewModerationAction {
                     actor: Some(reporter),
                     target: AuditTarget::PostFlag,
                     target_id: post.as_uuid(),
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, owner, TrustEvent::FlagReceived, now).await?;
+                };
+                audit_and_apply(tx, &audit, owner, TrustEvent::FlagReceived).await?;
                 Ok((flag, owner))
             })
         })
@@ -174,27 +247,7 @@ impl ModerationService {
         why: Option<&str>,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let reason = reason(why);
-        transact(&*self.uow, move |tx| {
-            Box::pin(async move {
-                let owner = tx
-                    .remove_post_for_takedown(post)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("post not found".into()))?;
-                tx.record_moderation_action(&NewModerationAction {
-                    actor,
-                    target: AuditTarget::Post,
-                    target_id: post.as_uuid(),
-                    reason,
-                    created_at: now,
-                })
-                .await?;
-                trust::apply(tx, owner, TrustEvent::ContentRemoved, now).await?;
-                Ok(owner)
-            })
-        })
-        .await
-        .map(|owner| self.gate.forget(owner))
+        self.take_down(Removal::Post(post), actor, why, now).await
     }
 
     /// `POST /moderation/comments/:id/takedown` (admin).
@@ -217,22 +270,45 @@ impl ModerationService {
         why: Option<&str>,
         now: Timestamp,
     ) -> Result<(), AppError> {
+        self.take_down(Removal::Comment(comment), actor, why, now)
+            .await
+    }
+
+    /// Removes the content (404 when missing), audits the removal and applies `ContentRemoved`
+    /// to whoever wrote it, in one transaction; then forgets that user in the gate.
+    async fn take_down(
+        &self,
+        what: Removal,
+        actor: Option<UserId>,
+        why: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
         let reason = reason(why);
         transact(&*self.uow, move |tx| {
             Box::pin(async move {
-                let author = tx
-                    .remove_comment_for_takedown(comment)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("comment not found".into()))?;
-                tx.record_moderation_action(&NewModerationAction {
+                let (removed, target, target_id, missing) = match what {
+                    Removal::Post(post) => (
+                        tx.remove_post_for_takedown(post).await?,
+                        AuditTarget::Post,
+                        post.as_uuid(),
+                        "post not found",
+                    ),
+                    Removal::Comment(comment) => (
+                        tx.remove_comment_for_takedown(comment).await?,
+                        AuditTarget::Comment,
+                        comment,
+                        "comment not found",
+                    ),
+                };
+                let author = removed.ok_or_else(|| AppError::NotFound(missing.into()))?;
+                let audit = NewModerationAction {
                     actor,
-                    target: AuditTarget::Comment,
-                    target_id: comment,
+                    target,
+                    target_id,
                     reason,
                     created_at: now,
-                })
-                .await?;
-                trust::apply(tx, author, TrustEvent::ContentRemoved, now).await?;
+                };
+                audit_and_apply(tx, &audit, author, TrustEvent::ContentRemoved).await?;
                 Ok(author)
             })
         })

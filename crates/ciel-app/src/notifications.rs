@@ -1,6 +1,44 @@
 //! Listing and reading notifications (contract §2.8, §3.4). Notifications are written by the
 //! use cases whose actions cause them, in the same transaction; this service only reads them
 //! and marks them read.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, NotificationService};
+//! use ciel_domain::pagination::{PageLimit, PageRequest};
+//! use ciel_domain::UserId;
+//!
+//! let notifications = NotificationService::new(deps());
+//! let first = PageRequest { limit: PageLimit::parse(Some(20)).unwrap(), after: None };
+//! let listed = rt.block_on(notifications.list(UserId::generate(), first));
+//! assert!(matches!(listed, Err(AppError::Unavailable { retry_after_secs: 1, .. })));
+//! ```
 
 use crate::deps::CoreDeps;
 use crate::error::AppError;

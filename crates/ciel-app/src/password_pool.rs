@@ -10,6 +10,23 @@
 //!
 //! A caller can [`reserve`](PasswordPool::reserve) its place first and do its other work (a
 //! database read) only once it knows the pool will take the job: a refused login costs no query.
+//!
+//! # Example
+//!
+//! A login reserves its place before reading credentials; a full pool refuses at once:
+//!
+//! ```
+//! use ciel_app::password_pool::PasswordPool;
+//! use std::time::Duration;
+//!
+//! // One hashing thread and a queue of one place.
+//! let pool = PasswordPool::new(1, 0, Duration::from_millis(50));
+//! assert_eq!(pool.permits(), 1);
+//! let first = pool.reserve().expect("the queue has room");
+//! assert!(pool.reserve().is_err(), "busy: 503 with Retry-After, no query made");
+//! drop(first);
+//! assert!(pool.reserve().is_ok(), "a dropped reservation frees its place");
+//! ```
 
 use crate::password::{hash_password, verify_password};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,47 @@
 //! Searching users and posts (contract §2.10): the term is validated here (trimmed, 2–100
 //! bytes) and matched literally; posts go through the one visibility predicate and only
 //! public ones are found; users come with avatar URLs (counts are not computed: §1.8 allows 0).
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, SearchService};
+//! use ciel_domain::pagination::{PageLimit, PageRequest};
+//!
+//! let search = SearchService::new(deps());
+//! let page = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
+//! rt.block_on(async {
+//!     // One byte is too short a term: 400, no query.
+//!     let short = search.users(Some("a"), page).await.unwrap_err();
+//!     assert!(matches!(short, AppError::Invalid(_)), "{short:?}");
+//!     assert!(matches!(search.users(Some("ada"), page).await, Err(AppError::Unavailable { .. })));
+//! });
+//! ```
 
 use crate::deps::CoreDeps;
 use crate::error::AppError;

@@ -1,6 +1,55 @@
 //! Refresh-token rotation with reuse detection (contract §3.7), in one transaction that locks
 //! the presented token's row: the decisions run here, the session and account stores only read
 //! and write.
+//!
+//! # Example
+//!
+//! Rotation runs in one transaction; without a connection nothing is decided and the client may
+//! retry:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use chrono::{Duration, Utc};
+//! use ciel_app::AppError;
+//! use ciel_app::sessions::rotate;
+//! use ciel_domain::ports::NewRefreshToken;
+//! use ciel_domain::UserId;
+//!
+//! let user = UserId::generate();
+//! let next = NewRefreshToken {
+//!     id: uuid::Uuid::new_v4(),
+//!     user_id: user,
+//!     token_hash: ciel_app::tokens::token_hash("next"),
+//!     expires_at: Utc::now() + Duration::days(30),
+//! };
+//! let hash = ciel_app::tokens::token_hash("presented");
+//! let outcome = rt.block_on(rotate(&Busy, uuid::Uuid::new_v4(), user, hash, next, Utc::now()));
+//! assert!(matches!(outcome, Err(AppError::Unavailable { .. })));
+//! ```
 
 use crate::error::AppError;
 use crate::tx::transact;

@@ -1,6 +1,52 @@
 //! The sign-up transaction (contract §3.6): lock the invite, check it, check the handle and
 //! email, create the account and its trust record, consume the code, record the lineage and
 //! reward the inviter — all or nothing. The rules run here; the stores only read and write.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use chrono::Utc;
+//! use ciel_app::AppError;
+//! use ciel_app::signup::create_account;
+//! use ciel_domain::accounts::{DisplayName, Email, Handle};
+//! use ciel_domain::users::NewAccount;
+//!
+//! let account = NewAccount {
+//!     handle: Handle::parse("ada").unwrap(),
+//!     email: Email::parse("ada@example.com").unwrap(),
+//!     display_name: DisplayName::parse("Ada").unwrap(),
+//!     bio: None,
+//!     avatar_key: None,
+//!     password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+//! };
+//! let created = rt.block_on(create_account(&Busy, account, "ABCDEFGHJKMN".into(), Utc::now()));
+//! assert!(matches!(created, Err(AppError::Unavailable { .. })), "all or nothing: nothing written");
+//! ```
 
 use crate::error::AppError;
 use crate::trust;

@@ -4,6 +4,36 @@
 //! The closure receives `&mut dyn Tx` — every store bound to the same connection — and returns
 //! a boxed future (`Box::pin(async move { … })`). Returning `Err` rolls the transaction back;
 //! the error comes back to the caller unchanged.
+//!
+//! # Example
+//!
+//! A unit of work whose pool has no connection to lend: the closure never runs, and the use
+//! case answers 503 with `Retry-After: 1` instead of hanging.
+//!
+//! ```
+//! use ciel_app::AppError;
+//! use ciel_app::tx::transact;
+//! use ciel_domain::UserId;
+//! use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//!
+//! struct Busy;
+//! #[async_trait::async_trait]
+//! impl UnitOfWork for Busy {
+//!     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//!         Err(RepoError::Busy("pool timed out".into()).into())
+//!     }
+//!     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//!         Err(RepoError::Busy("pool timed out".into()).into())
+//!     }
+//! }
+//!
+//! let user = UserId::generate();
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! let points = rt.block_on(transact(&Busy, move |tx| {
+//!     Box::pin(async move { Ok(tx.lock_trust(user).await?.points) })
+//! }));
+//! assert!(matches!(points, Err(AppError::Unavailable { retry_after_secs: 1, .. })));
+//! ```
 
 use crate::error::AppError;
 use ciel_domain::ports::{BoxFuture, Tx, TxAbort, TxWork, UnitOfWork};

@@ -6,6 +6,29 @@
 //! deletes or moderates them; other instances see the change within `ttl`. A read that started
 //! before a forget never stores its (possibly stale) result: every forget moves an epoch, and a
 //! result is stored only if the epoch has not moved since its read began.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_app::UserGate;
+//! use ciel_domain::UserId;
+//! use ciel_domain::trust::TrustLevel;
+//! use std::time::Duration;
+//!
+//! let gate = UserGate::new(Duration::from_secs(5), 1000);
+//! let ann = UserId::generate();
+//! let epoch = gate.epoch();
+//! gate.store_active(ann, epoch, true);
+//! gate.store_level(ann, epoch, TrustLevel::Basic);
+//! assert_eq!((gate.active(ann), gate.level(ann)), (Some(true), Some(TrustLevel::Basic)));
+//!
+//! // A ban forgets her at once; a read that began before the forget is not stored.
+//! let before = gate.epoch();
+//! gate.forget(ann);
+//! gate.store_active(ann, before, true);
+//! assert_eq!(gate.active(ann), None, "the next request asks the database");
+//! assert_eq!(UserGate::disabled().active(ann), None);
+//! ```
 
 use ciel_domain::UserId;
 use ciel_domain::trust::TrustLevel;

@@ -4,6 +4,22 @@
 //! This crate performs no I/O and depends on no database, HTTP, cache, queue or storage crate;
 //! `cargo xtask tidy` enforces that. Everything here is deterministic given its inputs, so other
 //! teams can reuse it anywhere.
+//!
+//! # Example
+//!
+//! Validated values, pure rules and keyset pages, with no I/O:
+//!
+//! ```
+//! use ciel_domain::accounts::Handle;
+//! use ciel_domain::graph::{FollowDecision, FollowFacts, decide_follow};
+//! use ciel_domain::{PageLimit, UserId};
+//!
+//! assert!(Handle::parse("ada_lovelace").is_ok());
+//! let facts = FollowFacts { followee_at_limit: true, ..FollowFacts::default() };
+//! assert_eq!(decide_follow(facts), FollowDecision::FollowerLimitReached);
+//! assert_ne!(UserId::generate(), UserId::generate());
+//! assert!(PageLimit::parse(Some(30)).is_ok());
+//! ```
 #![warn(missing_docs)]
 
 pub mod accounts;

@@ -3,6 +3,8 @@
 //!
 //! - one trace follows an upload from the `complete` request, through the job outbox row and
 //!   the AMQP message headers, into the worker's `media_job` span;
+//! - a client's well-formed W3C `traceparent`/`tracestate` make that trace start at the
+//!   client; a malformed or oversized one is ignored;
 //! - every log line of a request carries its request id.
 
 use ciel_runtime::config::LogFormat;
@@ -85,11 +87,45 @@ fn telemetry() -> &'static Telemetry {
     })
 }
 
+impl Telemetry {
+    /// Every span finished so far, after flushing the exporter.
+    fn finished_spans(&self) -> Vec<SpanData> {
+        self.provider.force_flush().unwrap();
+        self.spans.0.lock().unwrap().clone()
+    }
+}
+
 fn attribute(span: &SpanData, key: &str) -> Option<String> {
     span.attributes
         .iter()
         .find(|kv| kv.key.as_str() == key)
         .map(|kv| kv.value.as_str().into_owned())
+}
+
+/// The span called `name` whose attribute `key` is `value`.
+fn span<'s>(spans: &'s [SpanData], name: &str, key: &str, value: &str) -> &'s SpanData {
+    spans
+        .iter()
+        .find(|s| s.name == name && attribute(s, key).as_deref() == Some(value))
+        .unwrap_or_else(|| panic!("no {name} span with {key} = {value}"))
+}
+
+/// Polls the upload's status until the worker has completed it (30 s at most).
+async fn wait_until_completed(app: &TestApp, user: &TestUser, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let res = app
+            .as_user(user, Method::GET, &format!("/v1/media/upload/{id}/status"))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = res.json().await.unwrap();
+        if body["status"] == "completed" {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still {body} after 30 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn upload(app: &TestApp, user: &TestUser) -> String {
@@ -108,6 +144,15 @@ async fn upload(app: &TestApp, user: &TestUser) -> String {
     }
     assert!(put.body(photo).send().await.unwrap().status().is_success());
     intent["upload_id"].as_str().unwrap().to_owned()
+}
+
+/// The `complete` request of upload `id`, ready for more headers.
+fn complete(app: &TestApp, user: &TestUser, id: &str) -> reqwest::RequestBuilder {
+    app.as_user(
+        user,
+        Method::POST,
+        &format!("/v1/media/upload/{id}/complete"),
+    )
 }
 
 #[derive(diesel::QueryableByName)]
@@ -131,12 +176,7 @@ async fn one_trace_follows_an_upload_from_complete_through_the_queue_into_the_wo
     // With the broker away, the job waits in the outbox, holding the request's context.
     let broker = app.broker.as_ref().unwrap();
     broker.cut();
-    let res = app
-        .as_user(
-            &user,
-            Method::POST,
-            &format!("/v1/media/upload/{id}/complete"),
-        )
+    let res = complete(&app, &user, &id)
         .header("x-request-id", "complete-trace-1")
         .send()
         .await
@@ -152,39 +192,14 @@ async fn one_trace_follows_an_upload_from_complete_through_the_queue_into_the_wo
 
     // The broker returns: the relay publishes, the consumer runs the job.
     broker.restore();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let res = app
-            .as_user(&user, Method::GET, &format!("/v1/media/upload/{id}/status"))
-            .send()
-            .await
-            .unwrap();
-        let body: Value = res.json().await.unwrap();
-        if body["status"] == "completed" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "still {body} after 30 s");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    t.provider.force_flush().unwrap();
-
-    let spans = t.spans.0.lock().unwrap().clone();
-    let request = spans
-        .iter()
-        .find(|s| {
-            s.name == "request" && attribute(s, "request_id").as_deref() == Some("complete-trace-1")
-        })
-        .expect("the complete request's span");
+    wait_until_completed(&app, &user, &id).await;
+    let spans = t.finished_spans();
+    let request = span(&spans, "request", "request_id", "complete-trace-1");
     let trace: TraceId = request.span_context.trace_id();
     let request_span: SpanId = request.span_context.span_id();
     assert_eq!(stored, format!("00-{trace}-{request_span}-01"));
 
-    let job = spans
-        .iter()
-        .find(|s| {
-            s.name == "media_job" && attribute(s, "upload_id").as_deref() == Some(id.as_str())
-        })
-        .expect("the worker's job span");
+    let job = span(&spans, "media_job", "upload_id", &id);
     assert_eq!(
         job.span_context.trace_id(),
         trace,
@@ -248,4 +263,147 @@ async fn every_log_line_of_a_request_carries_its_request_id() {
         "{messages:?}"
     );
     assert!(messages.contains(&"request finished"), "{messages:?}");
+}
+
+#[tokio::test]
+async fn a_clients_traceparent_starts_the_uploads_trace_and_the_worker_continues_it() {
+    let t = telemetry();
+    let app = TestApp::builder()
+        .media()
+        .images(Arc::new(ciel_media::ImagePipeline::default()))
+        .spawn()
+        .await;
+    let user = app.user("clienttraced").await;
+    let id = upload(&app, &user).await;
+    // A trace and a parent span of this run's own, as the client's tracer would make them.
+    let client_trace = TraceId::from_bytes(uuid::Uuid::new_v4().into_bytes());
+    let client_span =
+        SpanId::from_bytes(uuid::Uuid::new_v4().into_bytes()[..8].try_into().unwrap());
+    let res = complete(&app, &user, &id)
+        .header("x-request-id", "client-trace-1")
+        .header("traceparent", format!("00-{client_trace}-{client_span}-01"))
+        .header("tracestate", "ciel=client,vendor=a1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    wait_until_completed(&app, &user, &id).await;
+
+    let spans = t.finished_spans();
+    let request = span(&spans, "request", "request_id", "client-trace-1");
+    assert_eq!(
+        request.span_context.trace_id(),
+        client_trace,
+        "the request span is in the client's trace"
+    );
+    assert_eq!(
+        request.parent_span_id, client_span,
+        "a child of the client's span"
+    );
+    assert!(request.parent_span_is_remote);
+    assert_eq!(
+        request.span_context.trace_state().header(),
+        "ciel=client,vendor=a1",
+        "tracestate is carried on"
+    );
+    let job = span(&spans, "media_job", "upload_id", &id);
+    assert_eq!(
+        job.span_context.trace_id(),
+        client_trace,
+        "the worker's job is in the client's trace"
+    );
+    assert_eq!(job.parent_span_id, request.span_context.span_id());
+}
+
+#[tokio::test]
+async fn a_malformed_or_oversized_traceparent_is_ignored_and_never_an_error() {
+    let t = telemetry();
+    let app = TestApp::spawn().await;
+    let sent = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let valid = format!("00-{sent}-00f067aa0ba902b7-01");
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        ("tp-upper", vec![("traceparent", valid.to_uppercase())]),
+        ("tp-short", vec![("traceparent", valid[..54].to_owned())]),
+        ("tp-trailing", vec![("traceparent", format!("{valid}-"))]),
+        (
+            "tp-version-ff",
+            vec![("traceparent", format!("ff{}", &valid[2..]))],
+        ),
+        (
+            "tp-zero-parent",
+            vec![("traceparent", format!("00-{sent}-0000000000000000-01"))],
+        ),
+        (
+            "tp-oversized",
+            vec![(
+                "traceparent",
+                format!("01{}-{}", &valid[2..], "a".repeat(300)),
+            )],
+        ),
+        (
+            "tp-twice",
+            vec![
+                ("traceparent", valid.clone()),
+                ("traceparent", valid.clone()),
+            ],
+        ),
+    ];
+    for (request_id, headers) in &cases {
+        let mut req = app
+            .client
+            .get(app.url("/ready"))
+            .header("x-request-id", *request_id);
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 200, "{request_id}");
+    }
+    // A well-formed traceparent with an oversized tracestate: the trace continues, the state
+    // is dropped.
+    let res = app
+        .client
+        .get(app.url("/ready"))
+        .header("x-request-id", "ts-oversized")
+        .header("traceparent", &valid)
+        .header("tracestate", format!("k={}", "v".repeat(600)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // A well-formed traceparent that is not sampled: the caller's decision holds.
+    let res = app
+        .client
+        .get(app.url("/ready"))
+        .header("x-request-id", "tp-unsampled")
+        .header("traceparent", format!("00-{sent}-00f067aa0ba902b7-00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let spans = t.finished_spans();
+    assert!(
+        !spans
+            .iter()
+            .any(|s| attribute(s, "request_id").as_deref() == Some("tp-unsampled")),
+        "an unsampled caller's request was exported"
+    );
+    for (request_id, _) in &cases {
+        let request = span(&spans, "request", "request_id", request_id);
+        assert_ne!(
+            request.span_context.trace_id().to_string(),
+            sent,
+            "{request_id} continued the sent trace"
+        );
+        assert_eq!(
+            request.parent_span_id,
+            SpanId::INVALID,
+            "{request_id} has a parent"
+        );
+    }
+    let kept = span(&spans, "request", "request_id", "ts-oversized");
+    assert_eq!(kept.span_context.trace_id().to_string(), sent);
+    assert_eq!(kept.span_context.trace_state().header(), "");
 }

@@ -1,4 +1,80 @@
 //! Sign-up, login, refresh, revoke and bearer authentication (contract §2.2, §2.4, §3.6, §3.7).
+//!
+//! # Example
+//!
+//! Sign-up validates in the contract's order before hashing or touching storage, and a bearer
+//! token that does not verify is refused without a query:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::password_pool::PasswordPool;
+//! use ciel_app::tokens::TokenService;
+//! use ciel_app::{AppError, AuthService, SignUpRequest};
+//! use ciel_domain::ports::{AccountRepo, NewRefreshToken, RefreshTokenRepo};
+//! use ciel_domain::time::Timestamp;
+//! use ciel_domain::users::{Credentials, ProfilePatch, User, UserCounts};
+//! use ciel_domain::UserId;
+//! use std::time::Duration;
+//!
+//! /// Storage that must not be reached in this example.
+//! struct Unreached;
+//! #[async_trait::async_trait]
+//! impl AccountRepo for Unreached {
+//!     async fn credentials(&self, _: &str) -> Result<Option<Credentials>, RepoError> { unreachable!() }
+//!     async fn find(&self, _: UserId) -> Result<Option<User>, RepoError> { unreachable!() }
+//!     async fn is_active(&self, _: UserId, _: Timestamp) -> Result<bool, RepoError> { unreachable!() }
+//!     async fn counts(&self, _: UserId) -> Result<UserCounts, RepoError> { unreachable!() }
+//!     async fn update_profile(&self, _: UserId, _: &ProfilePatch) -> Result<Option<User>, RepoError> { unreachable!() }
+//!     async fn delete_account(&self, _: UserId, _: Timestamp) -> Result<bool, RepoError> { unreachable!() }
+//! }
+//! #[async_trait::async_trait]
+//! impl RefreshTokenRepo for Unreached {
+//!     async fn insert(&self, _: &NewRefreshToken) -> Result<(), RepoError> { unreachable!() }
+//!     async fn revoke(&self, _: &str, _: Timestamp) -> Result<(), RepoError> { unreachable!() }
+//! }
+//! let tokens = TokenService::new(&[1; 32], &[2; 32], Duration::from_secs(900), Duration::from_secs(86_400));
+//! let passwords = PasswordPool::new(1, 4, Duration::from_secs(5));
+//! let auth = AuthService::new(Arc::new(Unreached), Arc::new(Unreached), Arc::new(tokens), passwords, Arc::new(Busy));
+//! let request = SignUpRequest {
+//!     handle: "ada".into(),
+//!     email: "ada@example.com".into(),
+//!     display_name: "Ada".into(),
+//!     password: "short".into(),
+//!     invite_code: Some("ABCDEFGHJKMN".into()),
+//!     bio: None,
+//!     avatar_key: None,
+//! };
+//! rt.block_on(async {
+//!     let weak = auth.sign_up(request).await.unwrap_err();
+//!     assert!(matches!(weak, AppError::Invalid(_)), "{weak:?}");
+//!     let forged = auth.authenticate("v4.local.forged").await.unwrap_err();
+//!     assert!(matches!(forged, AppError::Unauthenticated(_)), "{forged:?}");
+//! });
+//! ```
 
 use crate::error::AppError;
 use crate::password_pool::{PasswordPool, PoolError};

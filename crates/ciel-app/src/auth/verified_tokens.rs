@@ -4,6 +4,24 @@
 //! token's own expiry. Only successful verifications are stored, so a hit answers exactly what
 //! a fresh verification would (access tokens are stateless: nothing revokes one before it
 //! expires; a banned or deleted user is refused by the `UserGate` check that follows).
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_app::auth::verified_tokens::VerifiedTokens;
+//! use ciel_domain::UserId;
+//!
+//! let verified = VerifiedTokens::new(1024);
+//! let (ann, now) = (UserId::generate(), Utc::now());
+//! verified.insert("v4.local.ann", ann, now + Duration::minutes(15), now);
+//! assert_eq!(verified.get("v4.local.ann"), Some(ann));
+//! assert_eq!(verified.get("v4.local.other"), None);
+//! // A token already past its expiry is not kept.
+//! verified.insert("v4.local.old", ann, now - Duration::seconds(1), now);
+//! assert_eq!(verified.get("v4.local.old"), None);
+//! assert_eq!(verified.len(), 1);
+//! ```
 
 use ciel_domain::UserId;
 use ciel_domain::time::Timestamp;

@@ -11,6 +11,56 @@
 //! three strikes), delete invalid invite codes that expired more than 30 days ago, and
 //! re-enqueue uploads stuck in `uploaded`/`processing` for 15 minutes (through the outbox). Time
 //! comes from the injected [`ciel_domain::ports::Clock`].
+//!
+//! # Example
+//!
+//! A run that cannot take the maintenance lock's connection reports an error and runs no step:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::AppError;
+//! use ciel_app::jobs::{CleanupJob, JobObserver, JobRunner};
+//! use std::sync::Mutex;
+//!
+//! #[derive(Default)]
+//! struct Steps(Mutex<Vec<CleanupJob>>);
+//! impl JobObserver for Steps {
+//!     fn ran(&self, job: CleanupJob) {
+//!         self.0.lock().unwrap().push(job);
+//!     }
+//!     fn failed(&self, _: CleanupJob) {}
+//! }
+//! let steps = Arc::new(Steps::default());
+//! let runner = JobRunner::new(Arc::new(Busy), Arc::new(SystemClock), steps.clone());
+//! let run = rt.block_on(runner.run_once());
+//! assert!(matches!(run, Err(AppError::Unavailable { .. })), "{run:?}");
+//! assert!(steps.0.lock().unwrap().is_empty());
+//! assert_eq!(CleanupJob::ALL.len(), 4);
+//! ```
 
 mod runner;
 mod steps;

@@ -11,6 +11,51 @@
 //!   immutable keys, media row + `completed` in one transaction; permanent vs transient errors;
 //! - `relay`: publishes outbox rows with confirms, deletes them after the confirm;
 //! - `sweep`: re-enqueues stale `uploaded`/`processing` uploads.
+//!
+//! # Example
+//!
+//! An upload intent is checked against the contract before anything is stored or signed:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, MediaService, MediaSettings, RelayWake};
+//! use ciel_domain::UserId;
+//! use std::time::Duration;
+//!
+//! let settings = MediaSettings { upload_url_ttl: Duration::from_secs(900), upload_max_bytes: 10 << 20 };
+//! let media = MediaService::new(deps(), settings, RelayWake::new());
+//! let ann = UserId::generate();
+//! rt.block_on(async {
+//!     let gif = media.create_upload(ann, "image/gif", 1000).await.unwrap_err();
+//!     assert!(matches!(gif, AppError::Invalid(_)), "{gif:?}");
+//!     let huge = media.create_upload(ann, "image/jpeg", 11 << 20).await.unwrap_err();
+//!     assert_eq!(huge.to_string(), "upload exceeds max size");
+//! });
+//! ```
 
 mod access;
 mod job;

@@ -6,6 +6,53 @@
 //! - `read`: one post with counts, a user's posts;
 //! - `engage`: likes and comments (trust points and notifications in the same transaction);
 //! - `assemble`: posts in list order with their first media and owner avatar URL.
+//!
+//! # Example
+//!
+//! The post rules run before the transaction that writes the post:
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, PostService};
+//! use ciel_domain::posts::CAPTION_MAX_BYTES;
+//! use ciel_domain::{MediaId, UserId};
+//!
+//! let posts = PostService::new(deps());
+//! let ann = UserId::generate();
+//! rt.block_on(async {
+//!     let none = posts.create(ann, Vec::new(), None).await.unwrap_err();
+//!     assert!(matches!(none, AppError::Invalid(_)), "a post needs media: {none:?}");
+//!     let long = "x".repeat(CAPTION_MAX_BYTES + 1);
+//!     let too_long = posts.create(ann, vec![MediaId::generate()], Some(long)).await.unwrap_err();
+//!     assert!(matches!(too_long, AppError::Invalid(_)), "{too_long:?}");
+//!     let fine = posts.create(ann, vec![MediaId::generate()], Some("sunset".into())).await;
+//!     assert!(matches!(fine, Err(AppError::Unavailable { .. })), "valid, but no connection");
+//! });
+//! ```
 
 pub(crate) mod assemble;
 mod engage;

@@ -2,6 +2,48 @@
 //! §3.1). Each write runs in one transaction through the unit of work: the edge, the trust
 //! points and the notification change together or not at all. After a write, the viewer's
 //! cached feed pages are dropped (§3.2); a cache failure is logged, never returned.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, SocialService};
+//! use ciel_domain::UserId;
+//!
+//! let social = SocialService::new(deps());
+//! let (ann, bob) = (UserId::generate(), UserId::generate());
+//! rt.block_on(async {
+//!     // Refused by rule, before any transaction.
+//!     let own = social.follow(ann, ann).await.unwrap_err();
+//!     assert!(matches!(own, AppError::Invalid(_)), "{own:?}");
+//!     // A follow that cannot get a connection: 503, nothing written.
+//!     assert!(matches!(social.follow(ann, bob).await, Err(AppError::Unavailable { .. })));
+//! });
+//! ```
 
 mod edges;
 mod invalidate;

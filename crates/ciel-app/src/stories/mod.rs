@@ -6,6 +6,50 @@
 //! viewers, metrics, highlight add) find the story by owner and ignore expiry until the purge.
 //! Writes run in one transaction with their counter and notification; cached stories feeds of
 //! the author's followers are dropped after the commit.
+//!
+//! # Example
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # /// A unit of work whose pool never has a connection to lend (see `ciel_app::tx`).
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # fn deps() -> CoreDeps {
+//! #     CoreDeps {
+//! #         uow: Arc::new(Busy),
+//! #         cache: None,
+//! #         store: None,
+//! #         avatars: AvatarUrls::new(None, None),
+//! #         media_urls: MediaUrls::new(None),
+//! #         clock: Arc::new(SystemClock),
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::{AppError, StoryService};
+//! use ciel_domain::stories::MAX_CAPTION_CHARS;
+//! use ciel_domain::visibility::StoryVisibility;
+//! use ciel_domain::{MediaId, UserId};
+//!
+//! let stories = StoryService::new(deps());
+//! let (ann, media) = (UserId::generate(), MediaId::generate());
+//! rt.block_on(async {
+//!     let long = Some("x".repeat(MAX_CAPTION_CHARS + 1));
+//!     let refused = stories.create(ann, media, long, StoryVisibility::Public).await.unwrap_err();
+//!     assert!(matches!(refused, AppError::Invalid(_)), "{refused:?}");
+//!     let busy = stories.create(ann, media, None, StoryVisibility::Public).await;
+//!     assert!(matches!(busy, Err(AppError::Unavailable { .. })));
+//! });
+//! ```
 
 mod create;
 mod engagement;

@@ -1,5 +1,26 @@
 //! The account store: what sign-up and refresh rotation read and write inside a unit of work
 //! (see [`crate::ports::UnitOfWork`]). It only reads and writes; the rules run in `ciel-app`.
+//!
+//! # Example
+//!
+//! Sign-up reads who holds a handle and an email before inserting:
+//!
+//! ```
+//! use ciel_domain::ports::{AccountStanding, IdentityHolders};
+//!
+//! let holders = IdentityHolders { email_taken: true, ..IdentityHolders::default() };
+//! // The handle is checked first, then the email (contract order).
+//! let refusal = if holders.handle_taken {
+//!     Some("handle already taken")
+//! } else if holders.email_taken {
+//!     Some("email already registered")
+//! } else {
+//!     None
+//! };
+//! assert_eq!(refusal, Some("email already registered"));
+//! let standing = AccountStanding { deleted: false, banned_until: None };
+//! assert!(!standing.deleted && standing.banned_until.is_none());
+//! ```
 
 use crate::UserId;
 use crate::ports::repo::RepoError;

@@ -1,4 +1,25 @@
 //! Account ports: users and their refresh tokens.
+//!
+//! # Example
+//!
+//! What rotation reports, and the refresh-token row a sign-in stores (only a hash of the token):
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_domain::UserId;
+//! use ciel_domain::ports::{NewRefreshToken, RotateOutcome};
+//!
+//! let row = NewRefreshToken {
+//!     id: uuid::Uuid::new_v4(),
+//!     user_id: UserId::generate(),
+//!     token_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+//!     expires_at: Utc::now() + Duration::days(30),
+//! };
+//! assert_eq!(row.token_hash.len(), 64, "SHA-256 hex, never the token itself");
+//! // A reused token ends every session of its user.
+//! let outcome = RotateOutcome::Reused;
+//! assert_ne!(outcome, RotateOutcome::Rotated);
+//! ```
 
 use crate::UserId;
 use crate::ports::repo::RepoError;

@@ -1,5 +1,28 @@
 //! The device store: fingerprint rows inside a unit of work, locked while the use case decides
 //! on blocking, linking and risk (contract §3.10).
+//!
+//! # Example
+//!
+//! What registration reads under the row lock and writes back:
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::UserId;
+//! use ciel_domain::ports::{DeviceSeen, DeviceState};
+//!
+//! let mut state = DeviceState { user_ids: vec![UserId::generate()], risk_score: 0, is_blocked: false };
+//! let newcomer = UserId::generate();
+//! if !state.user_ids.contains(&newcomer) {
+//!     state.user_ids.push(newcomer);
+//! }
+//! let seen = DeviceSeen {
+//!     user_ids: &state.user_ids,
+//!     risk_score: 20,
+//!     seen_at: Utc::now(),
+//!     user_agent: Some("Ciel/1.0 (iOS)"),
+//! };
+//! assert_eq!(seen.user_ids.len(), 2, "account_count is their number");
+//! ```
 
 use crate::UserId;
 use crate::ports::repo::RepoError;

@@ -1,4 +1,25 @@
 //! The device port.
+//!
+//! # Example
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use ciel_domain::UserId;
+//! use ciel_domain::devices::Device;
+//! use ciel_domain::ports::{DeviceRepo, RegisterOutcome, RepoError};
+//!
+//! struct NoDevices;
+//! #[async_trait]
+//! impl DeviceRepo for NoDevices {
+//!     async fn list_for_user(&self, _: UserId) -> Result<Vec<Device>, RepoError> {
+//!         Ok(Vec::new())
+//!     }
+//! }
+//! let listed = futures_executor::block_on(NoDevices.list_for_user(UserId::generate())).unwrap();
+//! assert!(listed.is_empty());
+//! let outcome = RegisterOutcome::Registered { risk_score: 10 };
+//! assert_ne!(outcome, RegisterOutcome::Blocked);
+//! ```
 
 use crate::UserId;
 use crate::devices::Device;

@@ -1,4 +1,29 @@
 //! The feed store: one page of a viewer's home feed (contract §3.2).
+//!
+//! # Example
+//!
+//! A store with no posts gives an empty first page; `fetch` is the page size plus a look-ahead:
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use ciel_domain::posts::Post;
+//! use ciel_domain::ports::{FeedStore, RepoError};
+//! use ciel_domain::{Cursor, Page, PageLimit, UserId};
+//!
+//! struct Empty;
+//! #[async_trait]
+//! impl FeedStore for Empty {
+//!     async fn home_feed(&mut self, _: UserId, _: Option<Cursor>, fetch: i64) -> Result<Vec<Post>, RepoError> {
+//!         assert_eq!(fetch, 31, "30 and one to know whether more follow");
+//!         Ok(Vec::new())
+//!     }
+//! }
+//!
+//! let limit = PageLimit::parse(Some(30)).unwrap();
+//! let rows = futures_executor::block_on(Empty.home_feed(UserId::generate(), None, limit.fetch_count())).unwrap();
+//! let page = Page::from_lookahead(rows, limit, |p: &Post| Cursor { ts: p.created_at, id: p.id.as_uuid() });
+//! assert!(page.items.is_empty() && page.next_cursor.is_none());
+//! ```
 
 use crate::Cursor;
 use crate::UserId;

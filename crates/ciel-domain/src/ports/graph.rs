@@ -1,4 +1,24 @@
 //! The social-graph store: users as actors and targets, follow and block edges.
+//!
+//! # Example
+//!
+//! The follow use case reads the facts through this store, then decides with the pure rule:
+//!
+//! ```
+//! use ciel_domain::graph::{FOLLOWER_LIMIT, FollowDecision, FollowFacts, decide_follow};
+//! use ciel_domain::ports::{GraphStore, RepoError};
+//! use ciel_domain::UserId;
+//!
+//! /// What a follow does, given the facts the store reports under the followee's row lock.
+//! async fn follow(store: &mut dyn GraphStore, follower: UserId, followee: UserId) -> Result<FollowDecision, RepoError> {
+//!     let facts = store.follow_facts(follower, followee, FOLLOWER_LIMIT).await?;
+//!     Ok(decide_follow(facts))
+//! }
+//! # let _ = follow;
+//! // A block either way makes it a no-op, even at the limit.
+//! let facts = FollowFacts { blocked_either_way: true, followee_at_limit: true, ..Default::default() };
+//! assert_eq!(decide_follow(facts), FollowDecision::NoOp);
+//! ```
 
 use crate::UserId;
 use crate::graph::{FollowEntry, FollowFacts, FollowList, Relationship};

@@ -2,6 +2,31 @@
 //! original, the 200 px thumb and the 800 px medium derivative, and a BlurHash placeholder.
 //! Implemented by pure functions in `ciel-media`; CPU-bound, so callers run it off the async
 //! executor. Every error here is permanent (the same bytes will always fail the same way).
+//!
+//! # Example
+//!
+//! Formats, limits, and a processor that refuses what it cannot decode (every error permanent):
+//!
+//! ```
+//! use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits, ImageProcessor, ProcessedImage};
+//!
+//! assert_eq!(ImageFormat::from_content_type("image/webp"), Some(ImageFormat::Webp));
+//! assert_eq!(ImageFormat::from_content_type("image/gif"), None);
+//! assert_eq!(ImageFormat::Jpeg.extension(), "jpg");
+//! assert_eq!(ImageLimits::default().max_side, 12_000);
+//!
+//! struct Refuses;
+//! impl ImageProcessor for Refuses {
+//!     fn process(&self, bytes: &[u8], _: ImageFormat, limits: ImageLimits) -> Result<ProcessedImage, ImageError> {
+//!         if bytes.is_empty() {
+//!             return Err(ImageError::Corrupt("empty".into()));
+//!         }
+//!         Err(ImageError::TooLarge { width: limits.max_side + 1, height: 1 })
+//!     }
+//! }
+//! let err = Refuses.process(&[], ImageFormat::Png, ImageLimits::default()).unwrap_err();
+//! assert_eq!(err.to_string(), "the image cannot be decoded: empty");
+//! ```
 
 /// The photo formats Ciel accepts (contract §3.9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,5 +1,32 @@
 //! The invite store: invite rows inside a unit of work — locked for consumption, inserted under
 //! the creator's quota, and the lineage of who invited whom. The rules run in `ciel-app`.
+//!
+//! # Example
+//!
+//! Sign-up consumes a locked invite with the domain rule, then records the use:
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_domain::UserId;
+//! use ciel_domain::invites::{Invite, InviteType};
+//! use ciel_domain::ports::{InviteStore, RepoError};
+//!
+//! async fn consume(store: &mut dyn InviteStore, code: &str, user: UserId) -> Result<bool, RepoError> {
+//!     let Some(invite) = store.lock_invite(code).await? else { return Ok(false) };
+//!     let Ok(used) = invite.consume(user, Utc::now()) else { return Ok(false) };
+//!     store.record_invite_use(code, &used).await?;
+//!     Ok(true)
+//! }
+//! # let _ = consume;
+//! let now = Utc::now();
+//! let invite = Invite {
+//!     code: "ABCDEFGHJKMN".into(), created_by: None, used_by: None, created_at: now,
+//!     used_at: None, expires_at: now + Duration::days(7), is_valid: true,
+//!     invite_type: InviteType::Standard, use_count: 0, max_uses: 1,
+//! };
+//! let used = invite.consume(UserId::generate(), now).unwrap();
+//! assert_eq!((used.use_count, used.is_valid), (1, false), "a single-use code is used up");
+//! ```
 
 use crate::UserId;
 use crate::invites::{Invite, InviteUse, NewInvite};

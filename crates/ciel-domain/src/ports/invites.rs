@@ -1,4 +1,26 @@
 //! The invite repository port.
+//!
+//! # Example
+//!
+//! Admin codes are inserted through the repository; a code that exists is a conflict:
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_domain::invites::{InviteType, NewInvite, is_well_formed_code};
+//! use ciel_domain::ports::RepoError;
+//!
+//! let now = Utc::now();
+//! let invite = NewInvite {
+//!     code: "ABCDEFGHJKMN".into(),
+//!     created_by: None,
+//!     invite_type: InviteType::Admin,
+//!     created_at: now,
+//!     expires_at: now + Duration::days(7),
+//! };
+//! assert!(is_well_formed_code(&invite.code));
+//! let taken = RepoError::Conflict("invites_pkey".into());
+//! assert!(matches!(taken, RepoError::Conflict(c) if c == "invites_pkey"));
+//! ```
 
 use crate::UserId;
 use crate::invites::{Invite, NewInvite};

@@ -1,4 +1,42 @@
 //! The job queue port: durable, at-least-once delivery of background jobs.
+//!
+//! # Example
+//!
+//! An in-memory queue; the default `publish_media_job_traced` ignores the trace context:
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use ciel_domain::ports::{JobQueue, MediaJob, QueueError};
+//! use ciel_domain::{UploadId, UserId};
+//! use std::sync::Mutex;
+//!
+//! #[derive(Default)]
+//! struct Published(Mutex<Vec<MediaJob>>);
+//!
+//! #[async_trait]
+//! impl JobQueue for Published {
+//!     async fn publish_media_job(&self, job: &MediaJob) -> Result<(), QueueError> {
+//!         self.0.lock().unwrap().push(job.clone());
+//!         Ok(())
+//!     }
+//!     async fn ping(&self) -> Result<(), QueueError> {
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let queue = Published::default();
+//! let job = MediaJob {
+//!     upload_id: UploadId::generate(),
+//!     owner_id: UserId::generate(),
+//!     original_key: "uploads/owner/upload.png".into(),
+//! };
+//! futures_executor::block_on(queue.publish_media_job_traced(
+//!     &job,
+//!     Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+//! ))
+//! .unwrap();
+//! assert_eq!(queue.0.lock().unwrap().as_slice(), &[job]);
+//! ```
 
 use crate::ids::{UploadId, UserId};
 use async_trait::async_trait;

@@ -1,5 +1,25 @@
 //! The maintenance store: what the scheduled cleanup jobs read and write (contract §3.3, §3.5,
 //! §3.6), and the lock that elects one executor per run across every instance.
+//!
+//! # Example
+//!
+//! One cleanup step: only the holder of the maintenance lock purges, with the domain's cutoff:
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::ports::{MaintenanceStore, RepoError};
+//! use ciel_domain::retention::story_purge_cutoff;
+//!
+//! async fn purge_stories(store: &mut dyn MaintenanceStore) -> Result<Option<u64>, RepoError> {
+//!     if !store.try_lock_maintenance().await? {
+//!         return Ok(None); // another instance runs this hour's cleanup
+//!     }
+//!     store.purge_stories_expired_before(story_purge_cutoff(Utc::now())).await.map(Some)
+//! }
+//! # let _ = purge_stories;
+//! let now = Utc::now();
+//! assert_eq!(now - story_purge_cutoff(now), chrono::Duration::hours(48));
+//! ```
 
 use crate::UserId;
 use crate::ports::repo::RepoError;

@@ -1,4 +1,25 @@
 //! The media store: processed media rows.
+//!
+//! # Example
+//!
+//! Deleting media that a post still uses is refused by the store, and the use case answers 409:
+//!
+//! ```
+//! use ciel_domain::ports::{MediaStore, RepoError};
+//! use ciel_domain::{MediaId, UserId};
+//!
+//! async fn delete(store: &mut dyn MediaStore, id: MediaId, owner: UserId) -> Result<&'static str, RepoError> {
+//!     match store.delete_owned_media(id, owner).await {
+//!         Ok(Some(_)) => Ok("deleted"),
+//!         Ok(None) => Ok("not found"),
+//!         Err(RepoError::StillReferenced(_)) => Ok("in use"),
+//!         Err(other) => Err(other),
+//!     }
+//! }
+//! # let _ = delete;
+//! let refused = RepoError::StillReferenced("post_media_media_id_fkey".into());
+//! assert_eq!(refused.to_string(), "still referenced through post_media_media_id_fkey");
+//! ```
 
 use crate::MediaId;
 use crate::UserId;

@@ -1,6 +1,27 @@
 //! Port traits: what the use cases need from the outside world. Adapters implement them in
 //! `ciel-storage`, `ciel-cache`, `ciel-media` and `ciel-queue`; every port with two adapters
 //! has one conformance suite in `ciel-testkit` that both pass.
+//!
+//! # Example
+//!
+//! A use case holds ports as trait objects; tests and other teams plug in their own adapters:
+//!
+//! ```
+//! use ciel_domain::ports::Clock;
+//! use ciel_domain::time::Timestamp;
+//! use chrono::TimeZone;
+//! use std::sync::Arc;
+//!
+//! struct Fixed(Timestamp);
+//! impl Clock for Fixed {
+//!     fn now(&self) -> Timestamp {
+//!         self.0
+//!     }
+//! }
+//! let at = chrono::Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+//! let clock: Arc<dyn Clock> = Arc::new(Fixed(at));
+//! assert_eq!(clock.now(), at);
+//! ```
 
 pub mod account_store;
 pub mod accounts;

@@ -1,5 +1,33 @@
 //! The moderation store: reports, takedowns and audit rows inside a unit of work, so the
 //! report, its audit row and the trust change commit together. The rules run in `ciel-app`.
+//!
+//! # Example
+//!
+//! A takedown removes the row and appends its audit row in the same transaction:
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::moderation::{AuditTarget, NewModerationAction};
+//! use ciel_domain::ports::{ModerationStore, RepoError};
+//! use ciel_domain::{PostId, UserId};
+//!
+//! async fn take_down(store: &mut dyn ModerationStore, post: PostId, actor: Option<UserId>) -> Result<Option<UserId>, RepoError> {
+//!     let Some(owner) = store.remove_post_for_takedown(post).await? else { return Ok(None) };
+//!     store
+//!         .record_moderation_action(&NewModerationAction {
+//!             actor,
+//!             target: AuditTarget::Post,
+//!             target_id: post.as_uuid(),
+//!             reason: Some("spam".into()),
+//!             created_at: Utc::now(),
+//!         })
+//!         .await?;
+//!     Ok(Some(owner))
+//! }
+//! # let _ = take_down;
+//! assert_eq!(AuditTarget::Post.as_str(), "post");
+//! assert_eq!(AuditTarget::UserFlag.as_str(), "user_flag");
+//! ```
 
 use crate::moderation::{NewModerationAction, PostFlag, UserFlag};
 use crate::ports::repo::RepoError;

@@ -1,4 +1,59 @@
 //! The object store port: S3-compatible storage of originals and derivatives.
+//!
+//! # Example
+//!
+//! What the upload flow asks of a store, against a map of keys:
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use ciel_domain::ports::{ObjectMeta, ObjectStore, ObjectStoreError, PresignedPut};
+//! use std::collections::HashMap;
+//! use std::sync::Mutex;
+//! use std::time::Duration;
+//!
+//! #[derive(Default)]
+//! struct Objects(Mutex<HashMap<String, (Vec<u8>, String)>>);
+//!
+//! #[async_trait]
+//! impl ObjectStore for Objects {
+//!     async fn put(&self, key: &str, bytes: Vec<u8>, ct: &str, _cc: &str) -> Result<(), ObjectStoreError> {
+//!         self.0.lock().unwrap().insert(key.into(), (bytes, ct.into()));
+//!         Ok(())
+//!     }
+//!     async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectStoreError> {
+//!         self.0.lock().unwrap().get(key).map(|o| o.0.clone()).ok_or(ObjectStoreError::NotFound)
+//!     }
+//!     async fn head(&self, key: &str) -> Result<ObjectMeta, ObjectStoreError> {
+//!         let objects = self.0.lock().unwrap();
+//!         let (bytes, ct) = objects.get(key).ok_or(ObjectStoreError::NotFound)?;
+//!         Ok(ObjectMeta { size: bytes.len() as u64, content_type: Some(ct.clone()) })
+//!     }
+//!     async fn delete(&self, key: &str) -> Result<(), ObjectStoreError> {
+//!         self.0.lock().unwrap().remove(key);
+//!         Ok(())
+//!     }
+//!     async fn presign_put(&self, key: &str, ct: &str, len: u64, _ttl: Duration) -> Result<PresignedPut, ObjectStoreError> {
+//!         Ok(PresignedPut {
+//!             url: format!("memory:///{key}"),
+//!             headers: vec![("Content-Type".into(), ct.into()), ("Content-Length".into(), len.to_string())],
+//!         })
+//!     }
+//!     async fn presign_get(&self, key: &str, _ttl: Duration) -> Result<String, ObjectStoreError> {
+//!         Ok(format!("memory:///{key}"))
+//!     }
+//! }
+//!
+//! futures_executor::block_on(async {
+//!     let store: &dyn ObjectStore = &Objects::default();
+//!     let put = store.presign_put("uploads/u/1.png", "image/png", 4, Duration::from_secs(900)).await.unwrap();
+//!     assert!(put.headers.contains(&("Content-Length".into(), "4".into())));
+//!     store.put("uploads/u/1.png", vec![1, 2, 3, 4], "image/png", "no-cache").await.unwrap();
+//!     let meta = store.head("uploads/u/1.png").await.unwrap();
+//!     assert_eq!(meta, ObjectMeta { size: 4, content_type: Some("image/png".into()) });
+//!     store.delete("uploads/u/1.png").await.unwrap();
+//!     assert!(matches!(store.get("uploads/u/1.png").await, Err(ObjectStoreError::NotFound)));
+//! });
+//! ```
 
 use async_trait::async_trait;
 use std::time::Duration;

@@ -1,6 +1,37 @@
 //! The job outbox: jobs written in the same transaction as the change that needs them, and
 //! published to the broker afterwards by a relay, so a broker outage delays a job but never
 //! loses it.
+//!
+//! # Example
+//!
+//! The relay's view of an entry: the job and the trace context it was enqueued under.
+//!
+//! ```
+//! use ciel_domain::ports::{MediaJob, OutboxEntry, OutboxStore, RepoError};
+//! use ciel_domain::{UploadId, UserId};
+//!
+//! let entry = OutboxEntry {
+//!     id: uuid::Uuid::new_v4(),
+//!     job: MediaJob {
+//!         upload_id: UploadId::generate(),
+//!         owner_id: UserId::generate(),
+//!         original_key: "uploads/o/u.jpg".into(),
+//!     },
+//!     attempts: 0,
+//!     trace_context: Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into()),
+//! };
+//! assert!(entry.trace_context.as_deref().is_some_and(|t| t.starts_with("00-")));
+//!
+//! /// After a confirmed publish the relay deletes the row; a refused one is deferred.
+//! async fn settle(store: &mut dyn OutboxStore, entry: &OutboxEntry, published: bool) -> Result<(), RepoError> {
+//!     if published {
+//!         store.delete_job(entry.id).await
+//!     } else {
+//!         store.defer_job(entry.id, "broker away", chrono::Utc::now()).await
+//!     }
+//! }
+//! # let _ = settle;
+//! ```
 
 use crate::ports::jobs::MediaJob;
 use crate::ports::repo::RepoError;

@@ -1,5 +1,27 @@
 //! The post store: posts, their media, likes and comments. Every read that takes a `viewer`
 //! applies the one post-visibility predicate (contract §3.1) in SQL.
+//!
+//! # Example
+//!
+//! A like is written only when the post is visible to the liker; the store reports whether the
+//! like was new, so points and notifications happen once:
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::ports::{PostStore, RepoError};
+//! use ciel_domain::{PostId, UserId};
+//!
+//! async fn like(store: &mut dyn PostStore, user: UserId, post: PostId) -> Result<Option<bool>, RepoError> {
+//!     if store.visible_post_owner(Some(user), post).await?.is_none() {
+//!         return Ok(None); // 404
+//!     }
+//!     store.insert_like(user, post, Utc::now()).await.map(Some)
+//! }
+//! # let _ = like;
+//! use ciel_domain::posts::{check_caption, CAPTION_MAX_BYTES};
+//! assert!(check_caption(Some(&"a".repeat(CAPTION_MAX_BYTES))).is_ok());
+//! assert!(check_caption(Some(&"a".repeat(CAPTION_MAX_BYTES + 1))).is_err());
+//! ```
 
 use crate::pagination::PageRequest;
 use crate::ports::repo::RepoError;

@@ -1,4 +1,60 @@
 //! The rate-limiter port.
+//!
+//! # Example
+//!
+//! A toy limiter that counts every request of a key against the tightest limit:
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use ciel_domain::ports::{Decision, Limit, RateLimiter};
+//! use ciel_domain::ratelimit::Window;
+//! use std::collections::HashMap;
+//! use std::sync::Mutex;
+//! use std::time::Duration;
+//!
+//! #[derive(Default)]
+//! struct Counting(Mutex<HashMap<String, u32>>);
+//!
+//! impl Counting {
+//!     fn decide(&self, key: &str, limits: &[Limit], count: bool) -> Decision {
+//!         let max = limits.iter().map(|l| l.max).min().unwrap_or(u32::MAX);
+//!         let mut seen = self.0.lock().unwrap();
+//!         let used = seen.entry(key.to_owned()).or_default();
+//!         let allowed = *used < max;
+//!         if allowed && count {
+//!             *used += 1;
+//!         }
+//!         Decision {
+//!             allowed,
+//!             limit: max,
+//!             remaining: max - *used,
+//!             retry_after: if allowed { Duration::ZERO } else { Duration::from_secs(60) },
+//!             fallback: false,
+//!         }
+//!     }
+//! }
+//!
+//! #[async_trait]
+//! impl RateLimiter for Counting {
+//!     async fn check(&self, key: &str, limits: &[Limit]) -> Decision {
+//!         self.decide(key, limits, true)
+//!     }
+//!     async fn peek(&self, key: &str, limits: &[Limit]) -> Decision {
+//!         self.decide(key, limits, false)
+//!     }
+//! }
+//!
+//! futures_executor::block_on(async {
+//!     let limiter: &dyn RateLimiter = &Counting::default();
+//!     let limits = [Limit { window: Window::Minute, max: 2 }];
+//!     assert!(limiter.check("ip:198.51.100.1", &limits).await.allowed);
+//!     assert!(limiter.check("ip:198.51.100.1", &limits).await.allowed);
+//!     let third = limiter.check("ip:198.51.100.1", &limits).await;
+//!     assert!(!third.allowed);
+//!     assert_eq!((third.remaining, third.retry_after), (0, Duration::from_secs(60)));
+//!     assert_eq!(limiter.peek("ip:198.51.100.2", &limits).await.remaining, 2);
+//! });
+//! ```
 
 use crate::ratelimit::Window;
 use async_trait::async_trait;

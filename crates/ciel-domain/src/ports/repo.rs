@@ -1,4 +1,17 @@
 //! The error every repository port returns.
+//!
+//! # Example
+//!
+//! Use cases match on the kind; the message names the constraint:
+//!
+//! ```
+//! use ciel_domain::ports::RepoError;
+//!
+//! let err = RepoError::Conflict("users_handle_key".into());
+//! assert_eq!(err.to_string(), "conflict on users_handle_key");
+//! let busy = RepoError::Busy("pool timed out".into());
+//! assert!(matches!(busy, RepoError::Busy(_)), "retry later: 503");
+//! ```
 
 /// A repository call failed.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,32 @@
 //! The session store: refresh-token rows inside a unit of work, for rotation with reuse
 //! detection (contract §3.7). The decisions run in `ciel-app`.
+//!
+//! # Example
+//!
+//! Rotation with reuse detection over the store (the rule `ciel-app` runs):
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::ports::{LockedRefreshToken, RepoError, RotateOutcome, SessionStore};
+//! use ciel_domain::UserId;
+//!
+//! async fn rotate(store: &mut dyn SessionStore, jti: uuid::Uuid, user: UserId, hash: &str) -> Result<RotateOutcome, RepoError> {
+//!     let now = Utc::now();
+//!     match store.lock_refresh_token(jti, user, hash, now).await? {
+//!         None => Ok(RotateOutcome::NotFound),
+//!         Some(LockedRefreshToken { revoked: true }) => {
+//!             store.revoke_user_refresh_tokens(user, now).await?;
+//!             Ok(RotateOutcome::Reused)
+//!         }
+//!         Some(_) => {
+//!             store.mark_refresh_token_replaced(jti, uuid::Uuid::new_v4(), now).await?;
+//!             Ok(RotateOutcome::Rotated)
+//!         }
+//!     }
+//! }
+//! # let _ = rotate;
+//! assert_ne!(LockedRefreshToken { revoked: true }, LockedRefreshToken { revoked: false });
+//! ```
 
 use crate::UserId;
 use crate::ports::accounts::NewRefreshToken;

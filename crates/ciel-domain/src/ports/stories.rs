@@ -4,6 +4,28 @@
 //! not deleted, no block either way, unexpired at `now`, public or the owner or a mutual
 //! follow); `now` is passed in, from the use case's clock, so expiry follows the injected time.
 //! The owner-only methods apply no expiry (they work until the purge).
+//!
+//! # Example
+//!
+//! Every viewer-facing read takes `now` from the caller's clock, so expiry is decided once:
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use ciel_domain::ports::{RepoError, StoryStore};
+//! use ciel_domain::stories::expires_at;
+//! use ciel_domain::{StoryId, UserId};
+//!
+//! async fn view(store: &mut dyn StoryStore, viewer: UserId, id: StoryId) -> Result<bool, RepoError> {
+//!     let now = Utc::now();
+//!     if store.visible_story(Some(viewer), id, now).await?.is_none() {
+//!         return Ok(false); // 404, expired ones included
+//!     }
+//!     store.record_view(id, viewer, now).await
+//! }
+//! # let _ = view;
+//! let created = Utc::now();
+//! assert_eq!(expires_at(created) - created, Duration::hours(24));
+//! ```
 
 use crate::ports::repo::RepoError;
 use crate::stories::{

@@ -9,6 +9,28 @@
 //!
 //! `ciel-app::tx` wraps this port in typed helpers (`transact`, `read`) that carry the use
 //! case's own result and error through.
+//!
+//! # Example
+//!
+//! A failed store call aborts the unit of work, which rolls back; `?` converts the error:
+//!
+//! ```
+//! use ciel_domain::ports::{RepoError, Tx, TxAbort, TxWork};
+//! use ciel_domain::UserId;
+//!
+//! fn touch(user: UserId) -> TxWork {
+//!     Box::new(move |tx: &mut dyn Tx| {
+//!         Box::pin(async move {
+//!             let _record = tx.lock_trust(user).await?; // RepoError -> TxAbort::Repo
+//!             Ok(())
+//!         })
+//!     })
+//! }
+//! # let _ = touch(UserId::generate());
+//! let abort = TxAbort::from(RepoError::Unavailable("connection reset".into()));
+//! assert!(matches!(abort, TxAbort::Repo(RepoError::Unavailable(_))));
+//! assert_eq!(TxAbort::Abandoned.to_string(), "the unit of work was abandoned by its caller");
+//! ```
 
 use crate::ports::account_store::AccountStore;
 use crate::ports::device_store::DeviceStore;

@@ -1,6 +1,26 @@
 //! The upload store: rows of `media_uploads` and their state transitions (contract §3.9).
 //! Every transition is one conditional write, so concurrent callers (two `complete`s, a
 //! redelivered job) cannot both win.
+//!
+//! # Example
+//!
+//! The worker claims an upload only from a claimable state; the store does the transition with a
+//! conditional `UPDATE`, so concurrent deliveries claim it once:
+//!
+//! ```
+//! use chrono::Utc;
+//! use ciel_domain::ports::{RepoError, UploadStore};
+//! use ciel_domain::uploads::UploadStatus;
+//! use ciel_domain::UploadId;
+//!
+//! async fn claim(store: &mut dyn UploadStore, id: UploadId) -> Result<bool, RepoError> {
+//!     Ok(store.claim_upload(id, Utc::now()).await?.is_some())
+//! }
+//! # let _ = claim;
+//! assert!(UploadStatus::Uploaded.claimable() && UploadStatus::Processing.claimable());
+//! assert!(!UploadStatus::Completed.claimable());
+//! assert!(UploadStatus::Pending.accepts_complete());
+//! ```
 
 use crate::ports::repo::RepoError;
 use crate::time::Timestamp;

@@ -1,6 +1,20 @@
 //! Route → limit class (contract §4.2 and §4.3), decided on the route pattern the router
 //! matched (e.g. `/v1/posts/{id}/like`), never on the raw path: every spelling that reaches a
 //! handler is counted like the canonical one, and a spelling that reaches none costs nothing.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::ratelimit::policy::{ActionClass, IpAction};
+//! use ciel_domain::ratelimit::{Limited, classify};
+//!
+//! // The pattern decides, whatever id the path carried.
+//! assert_eq!(classify("POST", "/v1/users/{id}/follow"), Limited::User(ActionClass::Follow));
+//! assert_eq!(classify("POST", "/v1/auth/login"), Limited::Ip(IpAction::Login));
+//! assert_eq!(classify("GET", "/health"), Limited::Ip(IpAction::Health));
+//! // Outside `/v1`, only the probes are limited.
+//! assert_eq!(classify("GET", "/metrics"), Limited::None);
+//! ```
 
 use super::policy::{ActionClass, IpAction};
 

@@ -1,5 +1,21 @@
 //! The address an IP limit is keyed on: IPv4 as is, IPv6 by network prefix (one subscriber
 //! usually holds a whole /64, so limiting per /128 would give them 2^64 budgets).
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::ratelimit::ip::{DEFAULT_IPV6_PREFIX, ip_bucket};
+//! use std::net::IpAddr;
+//!
+//! let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+//! let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+//! // One /64, one budget.
+//! assert_eq!(ip_bucket(a, DEFAULT_IPV6_PREFIX), ip_bucket(b, DEFAULT_IPV6_PREFIX));
+//! assert_eq!(ip_bucket(a, 64), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+//! // IPv4, also mapped into IPv6, is its own bucket.
+//! let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+//! assert_eq!(ip_bucket(mapped, 64), "203.0.113.7".parse::<IpAddr>().unwrap());
+//! ```
 
 use std::net::{IpAddr, Ipv6Addr};
 

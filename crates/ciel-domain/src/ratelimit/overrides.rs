@@ -5,6 +5,22 @@
 //! Classes and actions use their key names (`post`, `media_read`, `login`, `signup` …), windows
 //! are `minute`, `hour` or `day` and must be one the class already has, levels are `new`,
 //! `basic`, `trusted` or `verified`, and `max` is a whole number from 1 to 1,000,000,000.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::ratelimit::LimitOverrides;
+//! use ciel_domain::ratelimit::policy::{ActionClass, IpAction, Window};
+//! use ciel_domain::trust::TrustLevel;
+//!
+//! let o = LimitOverrides::parse("post:hour:new=3, login:hour=20").unwrap();
+//! assert!(o.user_limits(ActionClass::Post, TrustLevel::New).contains(&(Window::Hour, 3)));
+//! assert_eq!(o.ip_limit(IpAction::Login, 5), (Window::Hour, 20));
+//! assert!(LimitOverrides::parse("").unwrap().is_empty());
+//! // A window the class does not have is refused, naming the entry.
+//! let err = LimitOverrides::parse("like:day:new=5").unwrap_err();
+//! assert!(err.contains("like:day:new=5"), "{err}");
+//! ```
 
 use super::policy::{ActionClass, IpAction, Window, ip_limit, user_limits};
 use crate::trust::TrustLevel;

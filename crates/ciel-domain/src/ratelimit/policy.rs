@@ -1,4 +1,19 @@
 //! The limit tables of contract §4.1 and §4.3.
+//!
+//! # Example
+//!
+//! ```
+//! use ciel_domain::ratelimit::policy::{ActionClass, IpAction, Window, ip_limit, user_limits};
+//! use ciel_domain::trust::TrustLevel;
+//!
+//! // Higher trust, more room.
+//! let new = user_limits(ActionClass::Comment, TrustLevel::New);
+//! let trusted = user_limits(ActionClass::Comment, TrustLevel::Trusted);
+//! assert_eq!((new[0].1, trusted[0].1), (10, 100));
+//! assert_eq!(ip_limit(IpAction::Login, 5), (Window::Hour, 10));
+//! assert_eq!(Window::Hour.seconds(), 3600);
+//! assert_eq!(ActionClass::MediaRead.name(), "media_read");
+//! ```
 
 use crate::trust::TrustLevel;
 

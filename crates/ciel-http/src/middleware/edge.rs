@@ -1,11 +1,13 @@
 //! The outer middleware: request id, one log line per request, metrics, client IP, HTTPS
-//! enforcement behind proxies, security headers, and JSON bodies for every error.
+//! enforcement behind proxies, security headers, and JSON bodies for every error. The request
+//! span continues the caller's W3C trace (`trace_parent`).
 
 use crate::app::BODY_LIMIT_BYTES;
 use crate::error::json_error_response;
 use crate::middleware::client_ip::{self, ClientIp};
 use crate::middleware::headers;
 use crate::middleware::route;
+use crate::middleware::trace_parent;
 use crate::state::HttpState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -66,6 +68,7 @@ pub async fn edge(
         method = %method,
         path = %req.path(),
     );
+    trace_parent::continue_trace(&span, req.headers());
 
     let trusted = state
         .as_ref()

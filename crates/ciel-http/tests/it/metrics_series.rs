@@ -62,6 +62,17 @@ impl Scrape {
             .value
     }
 
+    /// Asserts `name{label="v"}` equals `want` for each `(v, want)` (each must be present).
+    fn assert_by(&self, name: &str, label: &str, expected: &[(&str, f64)]) {
+        for (v, want) in expected {
+            assert_eq!(
+                self.value(name, &[(label, v)]),
+                *want,
+                "{name}{{{label}=\"{v}\"}}"
+            );
+        }
+    }
+
     /// Every value label `label` takes on series `name`.
     fn label_values(&self, name: &str, label: &str) -> BTreeSet<String> {
         self.0
@@ -70,6 +81,16 @@ impl Scrape {
             .filter_map(|s| s.labels.iter().find(|(k, _)| k == label))
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// Asserts every value label `label` takes on series `name` is one of `allowed`.
+    fn assert_closed(&self, name: &str, label: &str, allowed: &[&str]) {
+        for v in self.label_values(name, label) {
+            assert!(
+                allowed.contains(&v.as_str()),
+                "{name} {label}: {v:?} is outside {allowed:?}"
+            );
+        }
     }
 }
 
@@ -83,15 +104,6 @@ async fn scrape(app: &TestApp) -> Scrape {
         .await
         .unwrap();
     Scrape(parse(&text), text)
-}
-
-fn subset(values: BTreeSet<String>, allowed: &[&str], what: &str) {
-    for v in &values {
-        assert!(
-            allowed.contains(&v.as_str()),
-            "{what}: {v:?} is outside {allowed:?}"
-        );
-    }
 }
 
 #[tokio::test]
@@ -165,37 +177,25 @@ async fn every_design_series_is_present_with_sensible_values() {
     );
     assert_eq!(m.value("ratelimit_fallback_total", &[]), 0.0);
     // The feed cache: one miss, one hit, no error.
-    assert_eq!(
-        m.value("feed_cache_requests_total", &[("result", "miss")]),
-        1.0
-    );
-    assert_eq!(
-        m.value("feed_cache_requests_total", &[("result", "hit")]),
-        1.0
-    );
-    assert_eq!(
-        m.value("feed_cache_requests_total", &[("result", "error")]),
-        0.0
+    m.assert_by(
+        "feed_cache_requests_total",
+        "result",
+        &[("miss", 1.0), ("hit", 1.0), ("error", 0.0)],
     );
     // The media job: completed once, timed; nothing failed or dead-lettered.
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "completed")]),
-        1.0
+    m.assert_by(
+        "media_jobs_total",
+        "outcome",
+        &[
+            ("completed", 1.0),
+            ("failed_permanent", 0.0),
+            ("dead_lettered", 0.0),
+        ],
     );
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "failed_permanent")]),
-        0.0
-    );
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "dead_lettered")]),
-        0.0
-    );
-    assert_eq!(
-        m.value(
-            "media_job_duration_seconds_count",
-            &[("outcome", "completed")]
-        ),
-        1.0
+    m.assert_by(
+        "media_job_duration_seconds_count",
+        "outcome",
+        &[("completed", 1.0)],
     );
     for queue in ["work", "retry", "dead_letter"] {
         let depth = m.value("queue_depth", &[("queue", queue)]);
@@ -222,22 +222,17 @@ async fn every_design_series_is_present_with_sensible_values() {
     );
     // Notifications are durable: never dropped. Cleanup: every job ran, none failed.
     assert_eq!(m.value("notifications_dropped_total", &[]), 0.0);
-    for job in ["stories", "invites", "account_ages", "stale_uploads"] {
-        assert_eq!(m.value("cleanup_runs_total", &[("job", job)]), 1.0, "{job}");
-        assert_eq!(
-            m.value("cleanup_failures_total", &[("job", job)]),
-            0.0,
-            "{job}"
-        );
-    }
+    let jobs = ["stories", "invites", "account_ages", "stale_uploads"];
+    m.assert_by("cleanup_runs_total", "job", &jobs.map(|job| (job, 1.0)));
+    m.assert_by("cleanup_failures_total", "job", &jobs.map(|job| (job, 0.0)));
 
     // Every label comes from a closed set.
-    subset(
-        m.label_values("http_requests_total", "method"),
+    m.assert_closed(
+        "http_requests_total",
+        "method",
         &[
             "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "other",
         ],
-        "method",
     );
     for path in m.label_values("http_requests_total", "path") {
         assert!(
@@ -251,36 +246,20 @@ async fn every_design_series_is_present_with_sensible_values() {
             "{status}"
         );
     }
-    subset(
-        m.label_values("ratelimit_rejections_total", "class"),
-        &["ip", "user"],
-        "class",
-    );
-    subset(
-        m.label_values("media_jobs_total", "outcome"),
-        &["completed", "failed_permanent", "retried", "dead_lettered"],
+    m.assert_closed("ratelimit_rejections_total", "class", &["ip", "user"]);
+    m.assert_closed(
+        "media_jobs_total",
         "outcome",
+        &["completed", "failed_permanent", "retried", "dead_lettered"],
     );
-    subset(
-        m.label_values("queue_depth", "queue"),
-        &["work", "retry", "dead_letter"],
-        "queue",
-    );
-    subset(
-        m.label_values("feed_cache_requests_total", "result"),
-        &["hit", "miss", "error"],
+    m.assert_closed("queue_depth", "queue", &["work", "retry", "dead_letter"]);
+    m.assert_closed(
+        "feed_cache_requests_total",
         "result",
+        &["hit", "miss", "error"],
     );
-    subset(
-        m.label_values("db_pool_connections", "state"),
-        &["idle", "in_use"],
-        "state",
-    );
-    subset(
-        m.label_values("cleanup_runs_total", "job"),
-        &["stories", "invites", "account_ages", "stale_uploads"],
-        "job",
-    );
+    m.assert_closed("db_pool_connections", "state", &["idle", "in_use"]);
+    m.assert_closed("cleanup_runs_total", "job", &jobs);
 
     // The private listener serves the same registry without a token.
     let addr = app.metrics_addr.expect("metrics listener");
@@ -378,25 +357,20 @@ async fn the_serverless_worker_counts_its_jobs_by_outcome() {
 
     let text = lambda.metrics.render().to_string();
     let m = Scrape(parse(&text), text);
-    assert_eq!(m.value("media_jobs_total", &[("outcome", "retried")]), 1.0);
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "completed")]),
-        1.0
+    m.assert_by(
+        "media_jobs_total",
+        "outcome",
+        &[
+            ("retried", 1.0),
+            ("completed", 1.0),
+            ("failed_permanent", 1.0),
+            ("dead_lettered", 0.0),
+        ],
     );
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "failed_permanent")]),
-        1.0
-    );
-    assert_eq!(
-        m.value("media_jobs_total", &[("outcome", "dead_lettered")]),
-        0.0
-    );
-    assert_eq!(
-        m.value(
-            "media_job_duration_seconds_count",
-            &[("outcome", "completed")]
-        ),
-        1.0
+    m.assert_by(
+        "media_job_duration_seconds_count",
+        "outcome",
+        &[("completed", 1.0)],
     );
     assert_eq!(m.value("db_pool_max", &[]), 8.0);
 }
