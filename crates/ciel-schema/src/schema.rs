@@ -115,6 +115,8 @@ diesel::table! {
         followee_id -> Uuid,
         /// The `created_at` column.
         created_at -> Timestamptz,
+        /// The `followee_head` column.
+        followee_head -> Nullable<Timestamptz>,
     }
 }
 

@@ -132,6 +132,9 @@ async fn seed_graph(conn: &mut AsyncPgConnection) -> Result<()> {
         ),
     )
     .await?;
+    // Bulk load without the per-row trigger that takes each edge's `followee_head`; there are no
+    // posts yet, and `seed_posts` recomputes every head after its own bulk load.
+    timed(conn, "triggers off", "SET session_replication_role = replica").await?;
     // Follower a follows a + 47k (mod N) for k = 1..200: 200 distinct others each.
     let chunk = USERS / 4;
     for part in 0..4 {
@@ -161,6 +164,8 @@ async fn seed_graph(conn: &mut AsyncPgConnection) -> Result<()> {
 /// VACUUM ANALYZE (fresh statistics, and a visibility map for index-only probes).
 async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<()> {
     step(&format!("adding posts {from}..{to} …"));
+    // Bulk load: skip the per-row triggers that keep `follows.followee_head` (recomputed below).
+    timed(conn, "triggers off", "SET session_replication_role = replica").await?;
     let chunk = 100_000;
     let mut start = from;
     while start < to {
@@ -181,6 +186,17 @@ async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<
         .await?;
         start = end;
     }
+    // The posts went in with triggers off (one follows UPDATE per post would take hours);
+    // every edge's `followee_head` is recomputed in one statement, as the migration does.
+    timed(
+        conn,
+        "followee heads",
+        "SET session_replication_role = DEFAULT; \
+         UPDATE follows f SET followee_head = h.head \
+           FROM (SELECT owner_id, max(created_at) AS head FROM posts GROUP BY owner_id) h \
+          WHERE h.owner_id = f.followee_id AND f.followee_head IS DISTINCT FROM h.head",
+    )
+    .await?;
     timed(conn, "VACUUM ANALYZE", "VACUUM ANALYZE").await
 }
 

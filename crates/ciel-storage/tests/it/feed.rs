@@ -228,3 +228,95 @@ async fn the_call_is_prepared_once_per_connection() {
         .collect();
     assert_eq!(feed.len(), 1, "{feed:?}");
 }
+
+/// Edges whose stored `followee_head` differs from the followee's newest post time.
+async fn stale_heads(db: &TestDb) -> i64 {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(db.url()).await.unwrap();
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM follows f \
+          WHERE f.followee_head IS DISTINCT FROM \
+                (SELECT max(p.created_at) FROM posts p WHERE p.owner_id = f.followee_id)",
+    )
+    .get_result::<Count>(&mut conn)
+    .await
+    .unwrap()
+    .n
+}
+
+/// The viewer's first page from the reference: own and followed posts, newest first.
+async fn reference_first_page(db: &TestDb, authors: &HashSet<Uuid>, limit: usize) -> Vec<Uuid> {
+    all_posts(db)
+        .await
+        .into_iter()
+        .filter(|(_, _, owner)| authors.contains(owner))
+        .map(|(_, id, _)| id)
+        .take(limit)
+        .collect()
+}
+
+#[tokio::test]
+async fn followee_heads_stay_exact_through_posts_deletions_and_follows() {
+    let db = TestDb::migrated().await;
+    let uow = PgUnitOfWork::new(connect_pool(db.url(), &PoolSettings::default()).unwrap());
+    let viewer = user(&db, "viewer").await;
+    let quiet = user(&db, "quiet").await;
+    let busy = user(&db, "busy").await;
+    let late = user(&db, "late").await;
+    // `late` posts before being followed: the new edge must take its head at once.
+    posts(&db, busy, 1, 12).await;
+    posts(&db, late, 2, 5).await;
+    db.run_sql(&format!(
+        "INSERT INTO follows (follower_id, followee_id) VALUES \
+           ('{viewer}', '{quiet}'), ('{viewer}', '{busy}'), ('{viewer}', '{late}')"
+    ))
+    .await;
+    assert_eq!(stale_heads(&db).await, 0, "heads taken when the edges were made");
+    let authors: HashSet<Uuid> = [viewer, quiet, busy, late].into_iter().collect();
+    for limit in [1_usize, 3, 7, 30] {
+        let got: Vec<Uuid> = page(&uow, viewer, None, limit as i64)
+            .await
+            .iter()
+            .map(|p| p.id.as_uuid())
+            .collect();
+        assert_eq!(got, reference_first_page(&db, &authors, limit).await);
+    }
+
+    // A newer post raises the head; deleting it, and then every newest post of `busy`, lowers it.
+    db.run_sql(&format!(
+        "INSERT INTO posts (owner_id, created_at) VALUES ('{quiet}', '2026-06-01T00:00:00Z')"
+    ))
+    .await;
+    assert_eq!(stale_heads(&db).await, 0, "a new post raised its author's heads");
+    let first = page(&uow, viewer, None, 1).await;
+    assert_eq!(first[0].owner_id.as_uuid(), quiet);
+    db.run_sql(&format!(
+        "DELETE FROM posts WHERE owner_id = '{quiet}'; \
+         DELETE FROM posts WHERE owner_id = '{busy}' \
+            AND created_at = (SELECT max(created_at) FROM posts WHERE owner_id = '{busy}')"
+    ))
+    .await;
+    assert_eq!(stale_heads(&db).await, 0, "deletions recomputed the heads");
+    for limit in [1_usize, 4, 30] {
+        let got: Vec<Uuid> = page(&uow, viewer, None, limit as i64)
+            .await
+            .iter()
+            .map(|p| p.id.as_uuid())
+            .collect();
+        assert_eq!(got, reference_first_page(&db, &authors, limit).await);
+    }
+    // An author with no posts left has no head and contributes nothing.
+    db.run_sql(&format!("DELETE FROM posts WHERE owner_id = '{late}'"))
+        .await;
+    assert_eq!(stale_heads(&db).await, 0);
+    let got: Vec<Uuid> = page(&uow, viewer, None, 30)
+        .await
+        .iter()
+        .map(|p| p.id.as_uuid())
+        .collect();
+    assert_eq!(got, reference_first_page(&db, &authors, 30).await);
+}
