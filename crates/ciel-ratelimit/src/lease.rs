@@ -39,7 +39,7 @@ use tokio::sync::Notify;
 /// How long leased requests may be spent after they were asked for.
 pub const LEASE_TTL: Duration = Duration::from_millis(500);
 /// The largest batch one instance takes for one key.
-pub const MAX_LEASE: u32 = 64;
+pub const MAX_LEASE: u32 = 512;
 /// A batch is at most `1 / LEASE_SHARE` of the tightest limit's `max`.
 pub const LEASE_SHARE: u32 = 20;
 /// How long requests wait for another request's batch before counting Redis as failed.

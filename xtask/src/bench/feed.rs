@@ -134,7 +134,12 @@ async fn seed_graph(conn: &mut AsyncPgConnection) -> Result<()> {
     .await?;
     // Bulk load without the per-row trigger that takes each edge's `followee_head`; there are no
     // posts yet, and `seed_posts` recomputes every head after its own bulk load.
-    timed(conn, "triggers off", "SET session_replication_role = replica").await?;
+    timed(
+        conn,
+        "triggers off",
+        "SET session_replication_role = replica",
+    )
+    .await?;
     // Follower a follows a + 47k (mod N) for k = 1..200: 200 distinct others each.
     let chunk = USERS / 4;
     for part in 0..4 {
@@ -165,7 +170,12 @@ async fn seed_graph(conn: &mut AsyncPgConnection) -> Result<()> {
 async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<()> {
     step(&format!("adding posts {from}..{to} …"));
     // Bulk load: skip the per-row triggers that keep `follows.followee_head` (recomputed below).
-    timed(conn, "triggers off", "SET session_replication_role = replica").await?;
+    timed(
+        conn,
+        "triggers off",
+        "SET session_replication_role = replica",
+    )
+    .await?;
     let chunk = 100_000;
     let mut start = from;
     while start < to {

@@ -42,9 +42,7 @@ pub async fn edge(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
-    let state = req
-        .app_data::<web::Data<HttpState>>()
-        .cloned();
+    let state = req.app_data::<web::Data<HttpState>>().cloned();
     let request_id = req
         .headers()
         .get(&X_REQUEST_ID)

@@ -48,10 +48,7 @@ pub async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let Some(state) = req
-        .app_data::<web::Data<HttpState>>()
-        .cloned()
-    else {
+    let Some(state) = req.app_data::<web::Data<HttpState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if !state.settings.rate_limits_enabled {

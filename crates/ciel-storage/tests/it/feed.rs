@@ -275,7 +275,11 @@ async fn followee_heads_stay_exact_through_posts_deletions_and_follows() {
            ('{viewer}', '{quiet}'), ('{viewer}', '{busy}'), ('{viewer}', '{late}')"
     ))
     .await;
-    assert_eq!(stale_heads(&db).await, 0, "heads taken when the edges were made");
+    assert_eq!(
+        stale_heads(&db).await,
+        0,
+        "heads taken when the edges were made"
+    );
     let authors: HashSet<Uuid> = [viewer, quiet, busy, late].into_iter().collect();
     for limit in [1_usize, 3, 7, 30] {
         let got: Vec<Uuid> = page(&uow, viewer, None, limit as i64)
@@ -291,7 +295,11 @@ async fn followee_heads_stay_exact_through_posts_deletions_and_follows() {
         "INSERT INTO posts (owner_id, created_at) VALUES ('{quiet}', '2026-06-01T00:00:00Z')"
     ))
     .await;
-    assert_eq!(stale_heads(&db).await, 0, "a new post raised its author's heads");
+    assert_eq!(
+        stale_heads(&db).await,
+        0,
+        "a new post raised its author's heads"
+    );
     let first = page(&uow, viewer, None, 1).await;
     assert_eq!(first[0].owner_id.as_uuid(), quiet);
     db.run_sql(&format!(
