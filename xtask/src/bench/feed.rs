@@ -197,14 +197,22 @@ async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<
         start = end;
     }
     // The posts went in with triggers off (one follows UPDATE per post would take hours);
-    // every edge's `followee_head` is recomputed in one statement, as the migration does.
+    // every edge's `followee_head` is recomputed in one statement, as the migration does, with
+    // the heads index dropped meanwhile (the updates stay HOT) and rebuilt from its own
+    // definition after.
     timed(
         conn,
         "followee heads",
         "SET session_replication_role = DEFAULT; \
-         UPDATE follows f SET followee_head = h.head \
-           FROM (SELECT owner_id, max(created_at) AS head FROM posts GROUP BY owner_id) h \
-          WHERE h.owner_id = f.followee_id AND f.followee_head IS DISTINCT FROM h.head",
+         DO $$ DECLARE def text; BEGIN \
+           SELECT indexdef INTO STRICT def FROM pg_indexes \
+            WHERE indexname = 'follows_follower_head_idx'; \
+           DROP INDEX follows_follower_head_idx; \
+           UPDATE follows f SET followee_head = h.head \
+             FROM (SELECT owner_id, max(created_at) AS head FROM posts GROUP BY owner_id) h \
+            WHERE h.owner_id = f.followee_id AND f.followee_head IS DISTINCT FROM h.head; \
+           EXECUTE def; \
+         END $$",
     )
     .await?;
     timed(conn, "VACUUM ANALYZE", "VACUUM ANALYZE").await
