@@ -26,8 +26,9 @@ UPDATE follows f
   FROM (SELECT owner_id, max(created_at) AS head FROM posts GROUP BY owner_id) h
  WHERE h.owner_id = f.followee_id;
 
+-- Covering, so the first page walks it index only, newest head first.
 CREATE INDEX follows_follower_head_idx
-    ON follows (follower_id, followee_head DESC)
+    ON follows (follower_id, followee_head DESC) INCLUDE (followee_id)
  WHERE followee_head IS NOT NULL;
 
 CREATE FUNCTION follows_take_followee_head() RETURNS trigger
@@ -153,17 +154,22 @@ BEGIN
     -- First page: the authors come newest head first straight from the follower's index.
     RETURN QUERY
     WITH authors AS MATERIALIZED (
-        (SELECT f.followee_id AS author, f.followee_head AS head
-           FROM follows f
-          WHERE f.follower_id = viewer
-            AND f.followee_head IS NOT NULL
-            AND f.followee_id <> viewer
-            AND (SELECT u.deleted_at FROM users u WHERE u.id = f.followee_id) IS NULL
+        -- The ordered walk is fenced (OFFSET 0) so the eligibility checks run on the rows the
+        -- walk hands out, newest first, until `lim` pass: not on every followee before a sort.
+        (SELECT s.followee_id AS author, s.followee_head AS head
+           FROM (SELECT f.followee_id, f.followee_head
+                   FROM follows f
+                  WHERE f.follower_id = viewer
+                    AND f.followee_head IS NOT NULL
+                    AND f.followee_id <> viewer
+                  ORDER BY f.followee_head DESC
+                 OFFSET 0) s
+          WHERE (SELECT u.deleted_at FROM users u WHERE u.id = s.followee_id) IS NULL
             AND NOT EXISTS (SELECT 1 FROM blocks b
-                             WHERE b.blocker_id = viewer AND b.blocked_id = f.followee_id)
+                             WHERE b.blocker_id = viewer AND b.blocked_id = s.followee_id)
             AND NOT EXISTS (SELECT 1 FROM blocks b
-                             WHERE b.blocker_id = f.followee_id AND b.blocked_id = viewer)
-          ORDER BY f.followee_head DESC
+                             WHERE b.blocker_id = s.followee_id AND b.blocked_id = viewer)
+          ORDER BY s.followee_head DESC
           FETCH FIRST lim ROWS WITH TIES)
         UNION ALL
         (SELECT viewer, p.created_at
