@@ -89,6 +89,21 @@ const SERVICE_SUBDIRS: [&str; 4] = ["pg", "redis", "rabbitmq", "s3"];
 /// On failure everything this call started is stopped (and `dir` removed) and the error carries the
 /// last lines of the failing service's logs.
 pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
+    start_planned(dir, kinds).map(|(_, _, env)| env)
+}
+
+/// Starts one RabbitMQ node under `dir` exactly as [`start`] does, and keeps its handle, so the
+/// caller can run `rabbitmqctl` against it later (a test's own broker it stops and starts).
+pub(crate) fn start_rabbitmq(dir: &Path) -> Result<(Ctx, RabbitMq, ServiceEnv)> {
+    let (ctx, planned, env) = start_planned(dir, &[ServiceKind::RabbitMq])?;
+    match planned.into_iter().next() {
+        Some(Planned::RabbitMq(node)) => Ok((ctx, node, env)),
+        _ => bail!("planning RabbitMQ alone planned something else"),
+    }
+}
+
+/// [`start`], returning what was planned too.
+fn start_planned(dir: &Path, kinds: &[ServiceKind]) -> Result<(Ctx, Vec<Planned>, ServiceEnv)> {
     let started = Instant::now();
     if dir.join("env").exists() {
         bail!(
@@ -199,7 +214,7 @@ pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
         started.elapsed().as_secs_f64(),
         ctx.dir.display()
     );
-    Ok(env)
+    Ok((ctx, planned, env))
 }
 
 /// "X failed to start: why" plus the last 20 lines of each of its non-empty logs.

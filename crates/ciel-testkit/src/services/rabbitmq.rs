@@ -10,7 +10,7 @@ use super::down::MARKER_VAR;
 use super::install;
 use super::lifecycle::Ctx;
 use super::ports::{PortPool, http_answers, port_open};
-use super::process::{chown_to, run_capture, run_logged, wait_until};
+use super::process::{chown_to, path_str, run_capture, run_logged, wait_until};
 
 pub(crate) struct RabbitMq {
     amqp_port: u16,
@@ -79,6 +79,30 @@ impl RabbitMq {
         ]
     }
 
+    /// The node's AMQP port on 127.0.0.1.
+    pub(crate) fn amqp_port(&self) -> u16 {
+        self.amqp_port
+    }
+
+    /// Runs `rabbitmqctl -q -n NODE ARGS` with the node's RABBITMQ_* variables (e.g. `stop_app`,
+    /// `start_app`), its output appended to `DIR/rabbitmq/rabbitmqctl-ARGS[0].out`; kills it and
+    /// fails after `timeout`.
+    pub(crate) fn ctl(&self, ctx: &Ctx, args: &[&str], timeout: Duration) -> Result<()> {
+        let node = self.node();
+        let action = args.first().copied().unwrap_or("none");
+        let mut cmd = Command::new(&self.ctl);
+        cmd.args(["-q", "-n", &node])
+            .args(args)
+            .envs(self.envs(ctx));
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        run_logged(
+            &mut cmd,
+            &base(ctx).join(format!("rabbitmqctl-{action}.out")),
+            timeout,
+            &format!("rabbitmqctl {} (node {node})", args.join(" ")),
+        )
+    }
+
     pub(crate) fn start(&self, ctx: &Ctx) -> Result<Vec<(String, String)>> {
         let b = base(ctx);
         std::fs::create_dir_all(b.join("log"))?;
@@ -116,17 +140,10 @@ impl RabbitMq {
         // `wait` (unlike await_startup) also copes with a node not yet registered with epmd.
         let node = self.node();
         let pid_file = Self::pid_file(ctx);
-        let mut wait = Command::new(&self.ctl);
-        wait.args(["-q", "-n", &node, "wait"])
-            .arg(&pid_file)
-            .args(["--timeout", "60"])
-            .envs(self.envs(ctx));
-        std::os::unix::process::CommandExt::process_group(&mut wait, 0);
-        run_logged(
-            &mut wait,
-            &b.join("rabbitmqctl-wait.out"),
+        self.ctl(
+            ctx,
+            &["wait", path_str(&pid_file)?, "--timeout", "60"],
             Duration::from_secs(90),
-            &format!("rabbitmqctl wait (node {node})"),
         )?;
 
         let (amqp, mgmt) = (self.amqp_port, self.mgmt_port);
