@@ -33,11 +33,23 @@ enum Planned {
 }
 
 impl Planned {
-    fn plan(kind: ServiceKind, ctx: &Ctx, ports: &mut PortPool) -> Result<Planned> {
+    fn plan(
+        kind: ServiceKind,
+        ctx: &Ctx,
+        ports: &mut PortPool,
+        rabbit_management: bool,
+    ) -> Result<Planned> {
         Ok(match kind {
             ServiceKind::Postgres => Planned::Postgres(Postgres::plan(ctx, ports)?),
             ServiceKind::Redis => Planned::Redis(Redis::plan(ctx, ports)?),
-            ServiceKind::RabbitMq => Planned::RabbitMq(RabbitMq::plan(ctx, ports)?),
+            ServiceKind::RabbitMq => {
+                let node = RabbitMq::plan(ctx, ports)?;
+                Planned::RabbitMq(if rabbit_management {
+                    node
+                } else {
+                    node.without_management()
+                })
+            }
             ServiceKind::S3 => Planned::S3(S3::plan(ctx, ports)?),
         })
     }
@@ -89,21 +101,27 @@ const SERVICE_SUBDIRS: [&str; 4] = ["pg", "redis", "rabbitmq", "s3"];
 /// On failure everything this call started is stopped (and `dir` removed) and the error carries the
 /// last lines of the failing service's logs.
 pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
-    start_planned(dir, kinds).map(|(_, _, env)| env)
+    start_planned(dir, kinds, true).map(|(_, _, env)| env)
 }
 
-/// Starts one RabbitMQ node under `dir` exactly as [`start`] does, and keeps its handle, so the
-/// caller can run `rabbitmqctl` against it later (a test's own broker it stops and starts).
+/// Starts one RabbitMQ node under `dir` as [`start`] does but without the management plugin, and
+/// keeps its handle, so the caller can run `rabbitmqctl` against it later (a test's own broker it
+/// stops and starts).
 pub(crate) fn start_rabbitmq(dir: &Path) -> Result<(Ctx, RabbitMq, ServiceEnv)> {
-    let (ctx, planned, env) = start_planned(dir, &[ServiceKind::RabbitMq])?;
+    let (ctx, planned, env) = start_planned(dir, &[ServiceKind::RabbitMq], false)?;
     match planned.into_iter().next() {
         Some(Planned::RabbitMq(node)) => Ok((ctx, node, env)),
         _ => bail!("planning RabbitMQ alone planned something else"),
     }
 }
 
-/// [`start`], returning what was planned too.
-fn start_planned(dir: &Path, kinds: &[ServiceKind]) -> Result<(Ctx, Vec<Planned>, ServiceEnv)> {
+/// [`start`], returning what was planned too; `rabbit_management` enables RabbitMQ's management
+/// plugin.
+fn start_planned(
+    dir: &Path,
+    kinds: &[ServiceKind],
+    rabbit_management: bool,
+) -> Result<(Ctx, Vec<Planned>, ServiceEnv)> {
     let started = Instant::now();
     if dir.join("env").exists() {
         bail!(
@@ -134,7 +152,7 @@ fn start_planned(dir: &Path, kinds: &[ServiceKind]) -> Result<(Ctx, Vec<Planned>
     let mut ports = PortPool::default();
     let planned = match kinds
         .iter()
-        .map(|k| Planned::plan(*k, &ctx, &mut ports))
+        .map(|k| Planned::plan(*k, &ctx, &mut ports, rabbit_management))
         .collect::<Result<Vec<_>>>()
     {
         Ok(planned) => planned,
