@@ -174,7 +174,7 @@ async fn one_trace_follows_an_upload_from_complete_through_the_queue_into_the_wo
     let id = upload(&app, &user).await;
 
     // With the broker away, the job waits in the outbox, holding the request's context.
-    let broker = app.broker.as_ref().unwrap();
+    let broker = app.broker_proxy.as_ref().unwrap();
     broker.cut();
     let res = complete(&app, &user, &id)
         .header("x-request-id", "complete-trace-1")

@@ -2,6 +2,7 @@
 //! real HTTP on a free port, against a per-test database and the real Redis.
 
 use crate::db::TestDb;
+use crate::dedicated_rabbitmq::DedicatedRabbitMq;
 use crate::env::{redis_url, service_var, unique_name};
 use crate::proxy::TcpProxy;
 use crate::services::ServiceKind;
@@ -65,6 +66,7 @@ pub struct TestAppBuilder {
     removed: Vec<String>,
     media: bool,
     broker_proxy: bool,
+    dedicated_broker: bool,
     cleanup: bool,
     images: Option<Arc<dyn ImageProcessor>>,
     postgres_only: bool,
@@ -124,9 +126,17 @@ impl TestAppBuilder {
         self
     }
 
-    /// Reaches the broker through a [`TcpProxy`] the test can cut ([`TestApp::broker`]).
+    /// Reaches the broker through a [`TcpProxy`] the test can cut ([`TestApp::broker_proxy`]).
     pub fn broker_proxy(mut self) -> Self {
         self.broker_proxy = true;
+        self
+    }
+
+    /// With [`TestAppBuilder::media`]: runs against a RabbitMQ node of the test's own
+    /// ([`TestApp::broker`]) instead of the shared one, so the test can stop the broker for
+    /// real and start it again.
+    pub fn dedicated_broker(mut self) -> Self {
+        self.dedicated_broker = true;
         self
     }
 
@@ -147,16 +157,24 @@ impl TestAppBuilder {
     pub async fn spawn(self) -> TestApp {
         let db = TestDb::migrated().await;
         let mut vars = app_env(&db);
+        let mut broker_proxy = None;
         let mut broker = None;
         if self.media {
             let s3 = |name: &str| service_var(ServiceKind::S3, name);
             let bucket = unique_name("media").replace('_', "-");
-            let mut amqp = service_var(ServiceKind::RabbitMq, "AMQP_URL");
+            let mut amqp = if self.dedicated_broker {
+                let node = DedicatedRabbitMq::start().await;
+                let url = node.amqp_url().to_owned();
+                broker = Some(node);
+                url
+            } else {
+                service_var(ServiceKind::RabbitMq, "AMQP_URL")
+            };
             if self.broker_proxy {
                 let target = amqp_authority(&amqp).to_owned();
                 let proxy = TcpProxy::start(target.parse().expect("broker address")).await;
                 amqp = amqp.replace(&target, &proxy.addr().to_string());
-                broker = Some(proxy);
+                broker_proxy = Some(proxy);
             }
             for (k, v) in [
                 ("APP_MODE", "combined".to_owned()),
@@ -235,6 +253,7 @@ impl TestAppBuilder {
         TestApp {
             media,
             cleanup,
+            broker_proxy,
             broker,
             addr: server.addr,
             metrics_addr: server.metrics_addr,
@@ -269,7 +288,10 @@ pub struct TestApp {
     media: Option<MediaBackground>,
     cleanup: Option<ciel_runtime::cleanup::CleanupLoop>,
     /// The cuttable path to the broker, with [`TestAppBuilder::broker_proxy`].
-    pub broker: Option<TcpProxy>,
+    pub broker_proxy: Option<TcpProxy>,
+    /// The test's own RabbitMQ node, with [`TestAppBuilder::dedicated_broker`] (declared after
+    /// the app's parts, so it is killed after they are dropped).
+    pub broker: Option<DedicatedRabbitMq>,
     /// The test's database.
     pub db: TestDb,
 }

@@ -33,11 +33,23 @@ enum Planned {
 }
 
 impl Planned {
-    fn plan(kind: ServiceKind, ctx: &Ctx, ports: &mut PortPool) -> Result<Planned> {
+    fn plan(
+        kind: ServiceKind,
+        ctx: &Ctx,
+        ports: &mut PortPool,
+        rabbit_management: bool,
+    ) -> Result<Planned> {
         Ok(match kind {
             ServiceKind::Postgres => Planned::Postgres(Postgres::plan(ctx, ports)?),
             ServiceKind::Redis => Planned::Redis(Redis::plan(ctx, ports)?),
-            ServiceKind::RabbitMq => Planned::RabbitMq(RabbitMq::plan(ctx, ports)?),
+            ServiceKind::RabbitMq => {
+                let node = RabbitMq::plan(ctx, ports)?;
+                Planned::RabbitMq(if rabbit_management {
+                    node
+                } else {
+                    node.without_management()
+                })
+            }
             ServiceKind::S3 => Planned::S3(S3::plan(ctx, ports)?),
         })
     }
@@ -89,6 +101,27 @@ const SERVICE_SUBDIRS: [&str; 4] = ["pg", "redis", "rabbitmq", "s3"];
 /// On failure everything this call started is stopped (and `dir` removed) and the error carries the
 /// last lines of the failing service's logs.
 pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
+    start_planned(dir, kinds, true).map(|(_, _, env)| env)
+}
+
+/// Starts one RabbitMQ node under `dir` as [`start`] does but without the management plugin, and
+/// keeps its handle, so the caller can run `rabbitmqctl` against it later (a test's own broker it
+/// stops and starts).
+pub(crate) fn start_rabbitmq(dir: &Path) -> Result<(Ctx, RabbitMq, ServiceEnv)> {
+    let (ctx, planned, env) = start_planned(dir, &[ServiceKind::RabbitMq], false)?;
+    match planned.into_iter().next() {
+        Some(Planned::RabbitMq(node)) => Ok((ctx, node, env)),
+        _ => bail!("planning RabbitMQ alone planned something else"),
+    }
+}
+
+/// [`start`], returning what was planned too; `rabbit_management` enables RabbitMQ's management
+/// plugin.
+fn start_planned(
+    dir: &Path,
+    kinds: &[ServiceKind],
+    rabbit_management: bool,
+) -> Result<(Ctx, Vec<Planned>, ServiceEnv)> {
     let started = Instant::now();
     if dir.join("env").exists() {
         bail!(
@@ -119,7 +152,7 @@ pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
     let mut ports = PortPool::default();
     let planned = match kinds
         .iter()
-        .map(|k| Planned::plan(*k, &ctx, &mut ports))
+        .map(|k| Planned::plan(*k, &ctx, &mut ports, rabbit_management))
         .collect::<Result<Vec<_>>>()
     {
         Ok(planned) => planned,
@@ -199,7 +232,7 @@ pub fn start(dir: &Path, kinds: &[ServiceKind]) -> Result<ServiceEnv> {
         started.elapsed().as_secs_f64(),
         ctx.dir.display()
     );
-    Ok(env)
+    Ok((ctx, planned, env))
 }
 
 /// "X failed to start: why" plus the last 20 lines of each of its non-empty logs.

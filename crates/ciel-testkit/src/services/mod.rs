@@ -47,7 +47,10 @@ mod watchdog;
 
 pub use envfile::{ServiceEnv, read_env};
 pub use install::ensure_installed;
+pub(crate) use lifecycle::{Ctx, start_rabbitmq};
 pub use lifecycle::{start, status, stop};
+pub(crate) use ports::port_open;
+pub(crate) use rabbitmq::RabbitMq;
 pub use watchdog::spawn_watchdog;
 
 /// One kind of throwaway service.

@@ -212,32 +212,64 @@ async fn the_same_job_delivered_three_times_makes_one_media() {
 async fn a_broker_outage_during_complete_delays_the_job_but_never_loses_it() {
     let app: TestApp = TestApp::builder()
         .media()
-        .broker_proxy()
+        .dedicated_broker()
         .images(images())
         .spawn()
         .await;
     let ann = app.user("ann").await;
     let id = upload(&app, &ann, png(40, 30), "image/png").await;
-    let broker = app.broker.as_ref().unwrap();
-    broker.cut();
+    let broker = app.broker.as_ref().expect("the test's own broker");
+    // RabbitMQ stops for real: its connections close and its AMQP port refuses.
+    broker.stop().await;
     let started = Instant::now();
     assert_eq!(complete(&app, &ann, &id).await.status(), 202);
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "complete waited for the broker"
     );
-    // The job waits in the outbox while the broker is away (the relay keeps failing).
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The relay tried to publish the job, the broker did not take it, and the job stays in the
+    // outbox with the failure recorded.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let refused = app
+            .db
+            .count(
+                "SELECT count(*) AS n FROM job_outbox \
+                 WHERE attempts >= 1 AND last_error IS NOT NULL",
+            )
+            .await;
+        if refused == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no refused publish recorded in the outbox within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let s: Value = status(&app, &ann, &id).await.json().await.unwrap();
+    assert_eq!(
+        s["status"], "uploaded",
+        "no job ran while the broker was down"
+    );
     assert_eq!(
         app.db.count("SELECT count(*) AS n FROM job_outbox").await,
         1
     );
-    let s: Value = status(&app, &ann, &id).await.json().await.unwrap();
-    assert_eq!(s["status"], "uploaded");
-    broker.restore();
+    broker.resume().await;
     poll_until(&app, &ann, &id, "completed").await;
     assert_eq!(
         app.db.count("SELECT count(*) AS n FROM job_outbox").await,
         0
+    );
+    assert_eq!(
+        app.db
+            .count(&format!(
+                "SELECT count(*) AS n FROM media WHERE owner_id = '{}'",
+                ann.id
+            ))
+            .await,
+        1,
+        "exactly one media row"
     );
 }
