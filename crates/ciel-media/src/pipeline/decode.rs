@@ -5,6 +5,8 @@
 //! PNG (and animated WebP's first frame) go through `image` (zune-jpeg, png, image-webp).
 
 use super::libwebp;
+use super::resize::fit;
+use ciel_domain::ports::images::MEDIUM_MAX_SIDE;
 use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use std::io::Cursor;
@@ -126,22 +128,31 @@ fn jpeg_scaled(
     Ok(image)
 }
 
-/// Decodes a still WebP with libwebp at `at_most` (scaled while decoding when smaller than
-/// the image, never larger), or `None` for an animated one (left to the full decoder, which
-/// takes its first frame). The header is read by libwebp itself and its dimensions checked
-/// against `limits` before any pixel buffer exists.
+/// Pixels and the full size of the image they were decoded from.
+pub(crate) type Decoded = (DynamicImage, (u32, u32));
+
+/// Decodes a still WebP with libwebp — scaled by libwebp while decoding to the medium's size
+/// when `to_medium` — and returns it with the full size, or `None` for an animated one (left to
+/// the full decoder, which takes its first frame). The header is read by libwebp itself and its
+/// dimensions checked against `limits` before any pixel buffer exists.
 pub(crate) fn decode_webp(
     bytes: &[u8],
-    at_most: Option<(u32, u32)>,
+    to_medium: bool,
     limits: ImageLimits,
-) -> Result<Option<DynamicImage>, ImageError> {
+) -> Result<Option<Decoded>, ImageError> {
     let features = libwebp::features(bytes)?;
-    check_limits(features.width, features.height, limits)?;
+    let full = (features.width, features.height);
+    check_limits(full.0, full.1, limits)?;
     if features.animated {
         return Ok(None);
     }
-    let (width, height) = at_most
-        .map(|(w, h)| (w.min(features.width), h.min(features.height)))
-        .unwrap_or((features.width, features.height));
-    libwebp::decode(bytes, features, width, height).map(Some)
+    let (width, height) = if to_medium {
+        fit(full.0, full.1, MEDIUM_MAX_SIDE)
+    } else {
+        full
+    };
+    Ok(Some((
+        libwebp::decode(bytes, features, width, height)?,
+        full,
+    )))
 }

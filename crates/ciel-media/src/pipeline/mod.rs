@@ -174,27 +174,27 @@ fn decode(
     limits: ImageLimits,
     dimensions: Option<(u32, u32)>,
     full_size_needed: bool,
-) -> Result<(image::DynamicImage, (u32, u32)), ImageError> {
-    let medium = dimensions.map(|(w, h)| fit(w, h, MEDIUM_MAX_SIDE));
-    let reduced = match (format, medium) {
-        (ImageFormat::Jpeg, Some(medium)) if !full_size_needed => {
-            decode::decode_jpeg_scaled(source, medium, limits)?
-        }
-        (ImageFormat::Webp, _) => {
-            decode::decode_webp(source, medium.filter(|_| !full_size_needed), limits)?
+) -> Result<decode::Decoded, ImageError> {
+    if format == ImageFormat::Webp
+        && let Some(decoded) = decode::decode_webp(source, !full_size_needed, limits)?
+    {
+        return Ok(decoded);
+    }
+    let scaled = match dimensions {
+        Some((w, h)) if format == ImageFormat::Jpeg && !full_size_needed => {
+            decode::decode_jpeg_scaled(source, fit(w, h, MEDIUM_MAX_SIDE), limits)?
         }
         _ => None,
     };
-    let image = match reduced {
-        Some(image) => image,
-        None => decode::decode_full(source, format, limits)?,
-    };
-    // A reduced decode is smaller than the image: its size is the header's.
-    let size = match dimensions {
-        Some(size) if !full_size_needed => size,
-        _ => (image.width(), image.height()),
-    };
-    Ok((image, size))
+    match (scaled, dimensions) {
+        // A reduced decode is smaller than the image: its size is the header's.
+        (Some(image), Some(size)) => Ok((image, size)),
+        _ => {
+            let full = decode::decode_full(source, format, limits)?;
+            let size = (full.width(), full.height());
+            Ok((full, size))
+        }
+    }
 }
 
 /// Decodes `source` (already stripped), makes the derivatives and, when `reencode_original`,
