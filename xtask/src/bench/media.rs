@@ -1,9 +1,10 @@
 //! `cargo xtask bench media`: the image pipeline against `vipsthumbnail`, same images, same run.
 //!
-//! Installs `libvips-tools` with apt when `vipsthumbnail` is missing (root only), then runs the
-//! `media` bench of `ciel-media` in the release profile; that binary generates the inputs,
-//! measures and prints the table (throughput on 1 and 2 threads, peak memory per job, the JPEG
-//! encode share), each figure beside its target.
+//! Installs `libvips-tools` (the baseline) and `nasm` (libjpeg-turbo's SIMD, which
+//! `mozjpeg-sys` builds only when nasm is on PATH) with apt when missing (root only), before
+//! the nested release build, then runs the `media` bench of `ciel-media`; that binary generates
+//! the inputs, measures and prints the table (throughput on 1 and 2 threads, peak memory per
+//! job, the JPEG encode share), each figure beside its target.
 
 use anyhow::{Context, Result, bail};
 use std::process::Command;
@@ -15,6 +16,13 @@ fn have_vips() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+fn have_nasm() -> bool {
+    Command::new("nasm")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -22,28 +30,45 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
 }
 
-/// Installs `vipsthumbnail` (Debian `libvips-tools`) when it is missing.
-fn ensure_vips() -> Result<()> {
-    if have_vips() {
+/// Installs `vipsthumbnail` (Debian `libvips-tools`) and `nasm` when missing.
+fn ensure_tools() -> Result<()> {
+    let mut missing = Vec::new();
+    if !have_vips() {
+        missing.push("libvips-tools");
+    }
+    if !have_nasm() {
+        missing.push("nasm");
+    }
+    if missing.is_empty() {
         return Ok(());
     }
+    let packages = missing.join(" ");
     if !is_root() {
+        if have_vips() {
+            eprintln!(
+                "bench: nasm is missing and this is not root: libjpeg-turbo is built without \
+                 SIMD (sudo apt-get install nasm, then rebuild mozjpeg-sys for the real figures)"
+            );
+            return Ok(());
+        }
         bail!(
-            "vipsthumbnail (the baseline) is missing and this is not root: install it \
-             (sudo apt-get install libvips-tools) and rerun"
+            "{packages} missing and this is not root: install them \
+             (sudo apt-get install {packages}) and rerun"
         );
     }
-    eprintln!("bench: installing libvips-tools with apt-get …");
+    eprintln!("bench: installing {packages} with apt-get …");
     let ok = Command::new("sh")
         .args([
             "-c",
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools",
+            &format!(
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {packages}"
+            ),
         ])
         .status()?
         .success();
-    if !ok || !have_vips() {
+    if !ok || !have_vips() || !have_nasm() {
         bail!(
-            "could not install libvips-tools; install it yourself (apt-get install libvips-tools) and rerun"
+            "could not install {packages}; install them yourself (apt-get install {packages}) and rerun"
         );
     }
     Ok(())
@@ -56,9 +81,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         ["--seconds", n] => n.parse().context("--seconds takes a whole number")?,
         _ => bail!("usage: cargo xtask bench media [--seconds N]"),
     };
-    ensure_vips()?;
+    ensure_tools()?;
     eprintln!("bench: building the media bench (release) …");
-    let ok = Command::new(env!("CARGO"))
+    let ok = crate::nested_cargo()
         .args([
             "bench",
             "--quiet",
@@ -69,7 +94,6 @@ pub fn run(args: &[&str]) -> Result<()> {
             "--",
         ])
         .args(["--seconds", &seconds.to_string()])
-        .current_dir(crate::root())
         .status()?
         .success();
     if !ok {

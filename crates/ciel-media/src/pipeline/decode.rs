@@ -1,11 +1,16 @@
-//! Decoding with limits: dimensions are checked from the header before any pixel buffer is
-//! allocated; the decoder also gets an allocation budget. Full decodes go through `image`
-//! (zune-jpeg, png, image-webp); JPEG derivatives can come from a reduced-DCT-scale decode
-//! (`jpeg-decoder`, 1/2, 1/4 or 1/8 scale), which is several times cheaper than a full decode.
+//! Decoding with limits: dimensions are checked from the header — as the decoder that will
+//! run parses it — before any pixel buffer is allocated; `image`'s decoders also get an
+//! allocation budget. JPEG derivatives come from a reduced-DCT-scale decode (libjpeg-turbo via
+//! `mozjpeg`, M/8 scale), WebP from libwebp scaling while it decodes; full decodes of JPEG and
+//! PNG (and animated WebP's first frame) go through `image` (zune-jpeg, png, image-webp).
 
+use super::libwebp;
+use super::resize::fit;
+use ciel_domain::ports::images::MEDIUM_MAX_SIDE;
 use ciel_domain::ports::{ImageError, ImageFormat, ImageLimits};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Refuses zero-sized images (`Corrupt`) and images over the limits (`TooLarge`).
 pub(crate) fn check_limits(width: u32, height: u32, limits: ImageLimits) -> Result<(), ImageError> {
@@ -73,40 +78,81 @@ pub(crate) fn to_8_bit(image: DynamicImage) -> DynamicImage {
     }
 }
 
-/// Decodes a JPEG at the smallest DCT scale (1, 1/2, 1/4, 1/8) whose output still covers
-/// `at_least` (width, height). `None` when the file needs the full decoder instead (CMYK,
-/// 12-bit); errors are `Corrupt`. The caller has checked the dimensions against the limits.
+/// Decodes a JPEG with libjpeg-turbo at the smallest DCT scale (M/8, M = 1…8) whose output
+/// still covers `at_least` (width, height). `None` when the file is left to the full decoder:
+/// CMYK/YCCK, or anything libjpeg refuses (12-bit, arithmetic coding, broken headers — the full
+/// decoder then decides and names the problem). The header's own dimensions are checked
+/// against `limits` before libjpeg allocates anything for pixels.
 pub(crate) fn decode_jpeg_scaled(
     bytes: &[u8],
     at_least: (u32, u32),
+    limits: ImageLimits,
 ) -> Result<Option<DynamicImage>, ImageError> {
-    let corrupt = |e: jpeg_decoder::Error| ImageError::Corrupt(e.to_string());
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    decoder.read_info().map_err(corrupt)?;
-    let requested = (
-        u16::try_from(at_least.0).unwrap_or(u16::MAX),
-        u16::try_from(at_least.1).unwrap_or(u16::MAX),
-    );
-    let (width, height) = decoder.scale(requested.0, requested.1).map_err(corrupt)?;
-    let (width, height) = (u32::from(width), u32::from(height));
-    let Some(info) = decoder.info() else {
-        return Err(ImageError::Corrupt("JPEG without a frame header".into()));
+    // libjpeg reports fatal errors by unwinding out of its error handler (`mozjpeg`'s design).
+    catch_unwind(AssertUnwindSafe(|| jpeg_scaled(bytes, at_least, limits))).unwrap_or(Ok(None))
+}
+
+fn jpeg_scaled(
+    bytes: &[u8],
+    at_least: (u32, u32),
+    limits: ImageLimits,
+) -> Result<Option<DynamicImage>, ImageError> {
+    let Ok(mut decompress) = mozjpeg::Decompress::new_mem(bytes) else {
+        return Ok(None);
     };
-    let bytes_per_pixel = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => 1,
-        jpeg_decoder::PixelFormat::RGB24 => 3,
-        jpeg_decoder::PixelFormat::L16 | jpeg_decoder::PixelFormat::CMYK32 => return Ok(None),
+    let side = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    let (width, height) = (side(decompress.width()), side(decompress.height()));
+    check_limits(width, height, limits)?;
+    // libjpeg's output side is ceil(side × M / 8).
+    let covers =
+        |m: u32| (width * m).div_ceil(8) >= at_least.0 && (height * m).div_ceil(8) >= at_least.1;
+    let numerator = (1..8u8).find(|&m| covers(u32::from(m))).unwrap_or(8);
+    decompress.scale(numerator);
+    let (mut started, channels) = match decompress.image() {
+        Ok(mozjpeg::decompress::Format::RGB(started)) => (started, 3),
+        Ok(mozjpeg::decompress::Format::Gray(started)) => (started, 1),
+        Ok(mozjpeg::decompress::Format::CMYK(_)) | Err(_) => return Ok(None),
     };
-    let output = u64::from(width) * u64::from(height) * bytes_per_pixel;
-    decoder.set_max_decoding_buffer_size(usize::try_from(output).unwrap_or(usize::MAX));
-    let pixels = decoder.decode().map_err(corrupt)?;
-    let image = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => {
-            image::GrayImage::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8)
-        }
-        _ => image::RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8),
+    let (out_w, out_h) = (side(started.width()), side(started.height()));
+    let Ok(pixels) = started.read_scanlines::<u8>() else {
+        return Ok(None);
     };
-    image
-        .map(Some)
-        .ok_or_else(|| ImageError::Corrupt("JPEG decoded to fewer pixels than declared".into()))
+    if pixels.len() != out_w as usize * out_h as usize * channels {
+        return Ok(None);
+    }
+    let image = if channels == 1 {
+        image::GrayImage::from_raw(out_w, out_h, pixels).map(DynamicImage::ImageLuma8)
+    } else {
+        image::RgbImage::from_raw(out_w, out_h, pixels).map(DynamicImage::ImageRgb8)
+    };
+    Ok(image)
+}
+
+/// Pixels and the full size of the image they were decoded from.
+pub(crate) type Decoded = (DynamicImage, (u32, u32));
+
+/// Decodes a still WebP with libwebp — scaled by libwebp while decoding to the medium's size
+/// when `to_medium` — and returns it with the full size, or `None` for an animated one (left to
+/// the full decoder, which takes its first frame). The header is read by libwebp itself and its
+/// dimensions checked against `limits` before any pixel buffer exists.
+pub(crate) fn decode_webp(
+    bytes: &[u8],
+    to_medium: bool,
+    limits: ImageLimits,
+) -> Result<Option<Decoded>, ImageError> {
+    let features = libwebp::features(bytes)?;
+    let full = (features.width, features.height);
+    check_limits(full.0, full.1, limits)?;
+    if features.animated {
+        return Ok(None);
+    }
+    let (width, height) = if to_medium {
+        fit(full.0, full.1, MEDIUM_MAX_SIDE)
+    } else {
+        full
+    };
+    Ok(Some((
+        libwebp::decode(bytes, features, width, height)?,
+        full,
+    )))
 }

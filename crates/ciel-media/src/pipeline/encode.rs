@@ -1,17 +1,19 @@
 //! Encoding in the source format from pixels only, so nothing but pixels reaches the output:
 //! JPEG at quality 82 (`jpeg-encoder`, AVX2 when the CPU has it), PNG (fast deflate, adaptive
-//! filters), WebP lossless (the only WebP encoder `image` has; lossy sources therefore give
-//! larger derivatives than their original).
+//! filters), lossy WebP at quality 82 (libwebp; alpha kept, losslessly compressed).
 
+use super::libwebp;
 use super::orient::Oriented;
 use ciel_domain::ports::{ImageError, ImageFormat};
 use image::DynamicImage;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::codecs::webp::WebPEncoder;
 use image::metadata::Orientation;
 
 /// JPEG quality of re-encoded images.
 pub const JPEG_QUALITY: u8 = 82;
+
+/// WebP quality of re-encoded images (lossy, as phones and browsers write WebP).
+pub const WEBP_QUALITY: f32 = 82.0;
 
 /// Encodes `image` as `format` from its pixels alone (public so the bench can time it).
 pub fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, ImageError> {
@@ -24,13 +26,7 @@ pub fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, Imag
             image.write_with_encoder(encoder).map_err(failed)?;
             Ok(out)
         }
-        ImageFormat::Webp => {
-            let mut out = Vec::new();
-            image
-                .write_with_encoder(WebPEncoder::new_lossless(&mut out))
-                .map_err(failed)?;
-            Ok(out)
-        }
+        ImageFormat::Webp => libwebp::encode(image, WEBP_QUALITY),
     }
 }
 

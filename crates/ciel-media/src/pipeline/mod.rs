@@ -5,20 +5,22 @@
 //!    which is the clean original whenever the photo is already upright; it also hands over the
 //!    EXIF payload, read only for the orientation, and the header's dimensions.
 //! 2. Limits are checked from the header before any pixels are allocated (`decode`).
-//! 3. Upright photos: JPEGs are decoded at reduced DCT scale, just large enough for the medium
-//!    derivative; PNG and WebP are decoded in full. Rotated or flipped photos are decoded in
-//!    full, turned upright (`orient`) and the original is re-encoded from pixels.
+//! 3. Upright photos: JPEGs are decoded at reduced DCT scale (libjpeg-turbo), just large
+//!    enough for the medium derivative, and WebPs are scaled to the medium by libwebp while
+//!    decoding; PNG is decoded in full. Rotated or flipped photos are decoded in full, turned
+//!    upright (`orient`) and the original is re-encoded from pixels.
 //! 4. `resize` makes the medium (≤800 px) and, from it, the thumb (≤200 px); `encode` writes
 //!    them in the source format from pixels only; `blurhash` summarises the thumb.
 
 mod blurhash;
 mod decode;
 mod encode;
+mod libwebp;
 mod orient;
 mod resize;
 mod strip;
 
-pub use self::encode::{JPEG_QUALITY, encode};
+pub use self::encode::{JPEG_QUALITY, WEBP_QUALITY, encode};
 pub use self::resize::fit;
 
 use ciel_domain::ports::images::{MEDIUM_MAX_SIDE, THUMB_MAX_SIDE};
@@ -66,6 +68,23 @@ impl ImagePipeline {
             Ok(derivatives)
         })
     }
+}
+
+/// The decode stage of [`ImagePipeline::derivatives`] alone — the pixels the medium is made
+/// from (public so the bench can time it).
+pub fn decode_for_derivatives(
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: ImageLimits,
+) -> Result<image::DynamicImage, ImageError> {
+    guarded(|| {
+        let stripped = strip::strip(bytes, format)?;
+        if let Some((width, height)) = stripped.dimensions {
+            decode::check_limits(width, height, limits)?;
+        }
+        let source = stripped.clean.as_deref().unwrap_or(bytes);
+        Ok(decode(source, format, limits, stripped.dimensions, false)?.0)
+    })
 }
 
 impl ImageProcessor for ImagePipeline {
@@ -146,6 +165,38 @@ fn unreachable_original() -> Result<Vec<u8>, ImageError> {
     ))
 }
 
+/// The pixels to derive from and the full size of the image. Unless the original must be
+/// re-encoded, JPEG is decoded at reduced DCT scale and WebP scaled by libwebp while decoding,
+/// both to at least the medium's size; everything else is decoded in full.
+fn decode(
+    source: &[u8],
+    format: ImageFormat,
+    limits: ImageLimits,
+    dimensions: Option<(u32, u32)>,
+    full_size_needed: bool,
+) -> Result<decode::Decoded, ImageError> {
+    if format == ImageFormat::Webp
+        && let Some(decoded) = decode::decode_webp(source, !full_size_needed, limits)?
+    {
+        return Ok(decoded);
+    }
+    let scaled = match dimensions {
+        Some((w, h)) if format == ImageFormat::Jpeg && !full_size_needed => {
+            decode::decode_jpeg_scaled(source, fit(w, h, MEDIUM_MAX_SIDE), limits)?
+        }
+        _ => None,
+    };
+    match (scaled, dimensions) {
+        // A reduced decode is smaller than the image: its size is the header's.
+        (Some(image), Some(size)) => Ok((image, size)),
+        _ => {
+            let full = decode::decode_full(source, format, limits)?;
+            let size = (full.width(), full.height());
+            Ok((full, size))
+        }
+    }
+}
+
 /// Decodes `source` (already stripped), makes the derivatives and, when `reencode_original`,
 /// the upright original re-encoded from its pixels. The medium is made from the unturned pixels
 /// and turned afterwards, so turning never touches a full-size image except for the original.
@@ -157,30 +208,18 @@ fn derive(
     orientation: Orientation,
     reencode_original: bool,
 ) -> Result<(Derivatives, Option<Vec<u8>>), ImageError> {
-    let mut scaled = None;
-    if format == ImageFormat::Jpeg
-        && !reencode_original
-        && let Some((width, height)) = dimensions
-    {
-        let medium = fit(width, height, MEDIUM_MAX_SIDE);
-        scaled = decode::decode_jpeg_scaled(source, medium)?.map(|image| (image, (width, height)));
-    }
-    let (image, (width, height)) = match scaled {
-        Some(found) => found,
-        None => {
-            let full = decode::decode_full(source, format, limits)?;
-            let size = (full.width(), full.height());
-            (full, size)
-        }
-    };
+    let (image, (width, height)) = decode(source, format, limits, dimensions, reencode_original)?;
     let (medium_w, medium_h) = fit(width, height, MEDIUM_MAX_SIDE);
-    let mut medium = resize::resize(&image, medium_w, medium_h)?;
-    orient::apply(&mut medium, orientation);
-    let original = if reencode_original {
-        Some(encode::encode_upright(image, orientation, format)?)
+    let (mut medium, full) = if reencode_original {
+        (resize::resize(&image, medium_w, medium_h)?, Some(image))
     } else {
-        drop(image);
-        None
+        // A WebP scaled while decoding is already the medium.
+        (resize::into_size(image, medium_w, medium_h)?, None)
+    };
+    orient::apply(&mut medium, orientation);
+    let original = match full {
+        Some(image) => Some(encode::encode_upright(image, orientation, format)?),
+        None => None,
     };
     let (width, height) = if orient::swaps_sides(orientation) {
         (height, width)

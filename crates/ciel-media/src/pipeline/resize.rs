@@ -36,3 +36,15 @@ pub(crate) fn resize(
         .map_err(|e| ImageError::Encode(format!("resize: {e}")))?;
     Ok(out)
 }
+
+/// `image` itself when it already has that size, else resized (no copy of a ready image).
+pub(crate) fn into_size(
+    image: DynamicImage,
+    width: u32,
+    height: u32,
+) -> Result<DynamicImage, ImageError> {
+    if image.width() == width && image.height() == height {
+        return Ok(image);
+    }
+    resize(&image, width, height)
+}

@@ -122,3 +122,33 @@ fn the_blurhash_is_4x3_components_of_the_thumb() {
     let decoded = blurhash::decode(&p.blurhash, w, h, 1.0).unwrap();
     assert_eq!(decoded.len(), (w * h * 4) as usize);
 }
+
+#[test]
+fn a_lossy_webp_gets_lossy_derivatives_that_look_like_the_source() {
+    let source = photo(1600, 1200);
+    let lossy =
+        ciel_media::pipeline::encode(&DynamicImage::ImageRgb8(source.clone()), ImageFormat::Webp)
+            .expect("encoding a lossy WebP");
+    assert_eq!(
+        &lossy[12..16],
+        b"VP8 ",
+        "the source is lossy, as phones write WebP"
+    );
+    assert_eq!(
+        sizes(&lossy, ImageFormat::Webp),
+        [(1600, 1200), (800, 600), (200, 150)]
+    );
+    let p = process(&lossy, ImageFormat::Webp);
+    for out in [&p.medium, &p.thumb] {
+        assert_eq!(&out[12..16], b"VP8 ", "derivatives are lossy WebP");
+    }
+    let medium = decode(&p.medium, ImageFormat::Webp).to_rgb8();
+    for (x, y) in [(10, 10), (400, 300), (790, 590), (100, 500)] {
+        let a = medium.get_pixel(x, y);
+        let b = source.get_pixel(x * 2, y * 2);
+        for c in 0..3 {
+            let diff = (i32::from(a[c]) - i32::from(b[c])).abs();
+            assert!(diff <= 20, "pixel ({x},{y}) channel {c}: {a:?} vs {b:?}");
+        }
+    }
+}
