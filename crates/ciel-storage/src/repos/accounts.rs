@@ -127,18 +127,27 @@ impl AccountRepo for PgAccountRepo {
 
     async fn counts(&self, id: UserId) -> Result<UserCounts, RepoError> {
         let id = id.as_uuid();
-        // Followers and following count only users on the other side that are not deleted.
+        // Followers and following count only users on the other side that are not deleted:
+        // the edges, minus those to a deleted user (an anti-join against the partial index
+        // `users_deleted_idx`, which holds only deleted users). A join with `users` filtered on
+        // `deleted_at IS NULL` let the planner hash-join a scan of every user into each read.
         // One DSL statement (three scalar subqueries): prepared once per connection and reused.
         let followers = follows::table
-            .inner_join(users::table.on(users::id.eq(follows::follower_id)))
             .filter(follows::followee_id.eq(id))
-            .filter(users::deleted_at.is_null())
+            .filter(diesel::dsl::not(exists(
+                users::table
+                    .filter(users::id.eq(follows::follower_id))
+                    .filter(users::deleted_at.is_not_null()),
+            )))
             .count()
             .single_value();
         let following = follows::table
-            .inner_join(users::table.on(users::id.eq(follows::followee_id)))
             .filter(follows::follower_id.eq(id))
-            .filter(users::deleted_at.is_null())
+            .filter(diesel::dsl::not(exists(
+                users::table
+                    .filter(users::id.eq(follows::followee_id))
+                    .filter(users::deleted_at.is_not_null()),
+            )))
             .count()
             .single_value();
         let posts = posts::table

@@ -51,7 +51,6 @@ impl InviteStore for PgTx<'_> {
                 ic::created_by.eq(invite.created_by.map(|u| u.as_uuid())),
                 ic::invite_type.eq(invite.invite_type.as_str()),
                 ic::created_at.eq(invite.created_at),
-                ic::created_at.eq(invite.created_at),
                 ic::expires_at.eq(invite.expires_at),
             ))
             .on_conflict(ic::code)
