@@ -1,5 +1,66 @@
 //! Rate limiting decisions (contract §4 with §0): per user by trust level, per client IP.
 //! The HTTP edge asks before the handler runs, so requests that fail validation still count.
+//!
+//! # Example
+//!
+//! Ten logins per IP and hour, with IPv6 clients counted per /64: two addresses of one /64
+//! share a bucket, so the eleventh attempt across them is refused (any [`RateLimiter`]
+//! adapter will do; here a toy counter).
+//!
+//! ```
+//! # use async_trait::async_trait;
+//! # use ciel_domain::ports::{Decision, Limit, RateLimiter, RepoError, TrustRepo};
+//! # use ciel_domain::trust::TrustRecord;
+//! # use std::collections::HashMap;
+//! # use std::sync::{Arc, Mutex};
+//! # use std::time::Duration;
+//! # #[derive(Default)]
+//! # struct Counting(Mutex<HashMap<String, u32>>);
+//! # #[async_trait]
+//! # impl RateLimiter for Counting {
+//! #     async fn check(&self, key: &str, limits: &[Limit]) -> Decision {
+//! #         let max = limits.iter().map(|l| l.max).min().unwrap_or(u32::MAX);
+//! #         let mut seen = self.0.lock().unwrap();
+//! #         let used = seen.entry(key.to_owned()).or_default();
+//! #         *used += 1;
+//! #         let allowed = *used <= max;
+//! #         Decision {
+//! #             allowed,
+//! #             limit: max,
+//! #             remaining: max.saturating_sub(*used),
+//! #             retry_after: if allowed { Duration::ZERO } else { Duration::from_secs(60) },
+//! #             fallback: false,
+//! #         }
+//! #     }
+//! #     async fn peek(&self, _: &str, _: &[Limit]) -> Decision {
+//! #         unimplemented!("not used here")
+//! #     }
+//! # }
+//! # /// Nobody has a trust record (everyone is level 0).
+//! # struct NoRecords;
+//! # #[async_trait]
+//! # impl TrustRepo for NoRecords {
+//! #     async fn get(&self, _: ciel_domain::UserId) -> Result<Option<TrustRecord>, RepoError> {
+//! #         Ok(None)
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::RateLimitService;
+//! use ciel_domain::ratelimit::IpAction;
+//! use std::net::IpAddr;
+//!
+//! let limits = RateLimitService::new(Arc::new(Counting::default()), Arc::new(NoRecords), 5);
+//! let home: IpAddr = "2001:db8:7:1::10".parse().unwrap();
+//! let phone: IpAddr = "2001:db8:7:1:ffff::2".parse().unwrap();
+//! assert_eq!(limits.ip_key(home), limits.ip_key(phone));
+//! for attempt in 1..=10 {
+//!     let from = if attempt % 2 == 0 { home } else { phone };
+//!     assert!(rt.block_on(limits.check_ip(from, IpAction::Login)).allowed);
+//! }
+//! let eleventh = rt.block_on(limits.check_ip(home, IpAction::Login));
+//! assert!(!eleventh.allowed);
+//! assert_eq!(eleventh.limit, 10);
+//! ```
 
 use crate::error::AppError;
 use crate::user_gate::UserGate;

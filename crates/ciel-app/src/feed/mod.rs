@@ -6,6 +6,60 @@
 //! renderer, a hit returns the stored bytes as they are (one cache round trip, no database, no
 //! serialisation). Any cache failure is counted and falls through to Postgres; the feed never
 //! fails because the cache is down.
+//!
+//! # Example
+//!
+//! A cached first page is answered from the cache alone — here storage is a pool that never
+//! lends a connection, and the renderer must not run — while a later page always reads
+//! storage (busy here, so a 503-style [`AppError::Unavailable`]).
+//!
+//! ```
+//! # use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, SystemClock};
+//! # use ciel_domain::ports::{RepoError, TxAbort, TxWork, UnitOfWork};
+//! # use std::sync::Arc;
+//! # struct Busy;
+//! # #[async_trait::async_trait]
+//! # impl UnitOfWork for Busy {
+//! #     async fn transaction(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! #     async fn connection(&self, _: TxWork) -> Result<(), TxAbort> {
+//! #         Err(RepoError::Busy("pool timed out".into()).into())
+//! #     }
+//! # }
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! use ciel_app::feed::HOME_FEED_TTL;
+//! use ciel_app::{AppError, CacheOutcome, FeedService, cache_keys};
+//! use ciel_cache::MemoryCache;
+//! use ciel_domain::pagination::{Cursor, PageLimit, PageRequest};
+//! use ciel_domain::ports::Cache;
+//! use ciel_domain::UserId;
+//!
+//! let cache = Arc::new(MemoryCache::default());
+//! let feed = FeedService::new(CoreDeps {
+//!     uow: Arc::new(Busy),
+//!     cache: Some(cache.clone()),
+//!     store: None,
+//!     avatars: AvatarUrls::new(None, None),
+//!     media_urls: MediaUrls::new(None),
+//!     clock: Arc::new(SystemClock),
+//! });
+//! let viewer = UserId::generate();
+//! let page = br#"{"items":[],"next_cursor":null}"#;
+//! rt.block_on(cache.set(&cache_keys::home_feed(viewer), page, HOME_FEED_TTL)).unwrap();
+//!
+//! let first = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
+//! let never = |_| -> Result<Vec<u8>, AppError> { panic!("a hit renders nothing") };
+//! assert_eq!(rt.block_on(feed.home(viewer, first, never)).unwrap(), page);
+//! assert_eq!(feed.cache_stats().get(CacheOutcome::Hit), 1);
+//!
+//! let later = PageRequest {
+//!     limit: PageLimit::parse(None).unwrap(),
+//!     after: Some(Cursor::parse("2026-01-01T00:00:00Z/00000000-0000-0000-0000-000000000001").unwrap()),
+//! };
+//! let read = rt.block_on(feed.home(viewer, later, |_| Ok(Vec::new())));
+//! assert!(matches!(read, Err(AppError::Unavailable { .. })));
+//! ```
 
 mod stats;
 
