@@ -4,15 +4,17 @@
 -- reads about `lim` follow entries, `lim` author checks and `lim` short post ranges, whatever the
 -- number of followees or posts (migration 000800 read one index probe per followee).
 --
--- Exactness, also under concurrency (READ COMMITTED):
+-- Exactness (READ COMMITTED):
 --   * a new post raises the head of every edge to its author (AFTER INSERT, GREATEST);
 --   * a deleted post that was the head recomputes it (AFTER DELETE; only edges whose head is
 --     that post's time, so a concurrent newer post's raise is never overwritten: the row is
 --     re-checked after the lock);
---   * a new edge takes the followee's newest post time (BEFORE INSERT), after locking the
---     followee's users row FOR UPDATE. A post insert holds FOR KEY SHARE on that row (its
---     foreign key) until it commits, and the delete trigger takes it too, so a follow and a
---     post or deletion by the followee never miss each other.
+--   * a new edge takes the followee's newest post time (BEFORE INSERT).
+-- Known gap: a follow committed in the same instant as a post (or a deletion of the newest
+-- post) by the followee does not see the other's uncommitted row, so that one edge's head can
+-- be off until the followee's next post. Closing it with a lock on the followee's users row
+-- deadlocked concurrent follows and unfollows of one pair (their use case already holds
+-- row locks there), so it is left open and documented (docs/ARCHITECTURE.md).
 -- Expand-only: the column is nullable and the previous build never names it.
 --
 -- Bulk loads that insert many posts in one statement pay one UPDATE per post; they may run
@@ -34,7 +36,6 @@ CREATE INDEX follows_follower_head_idx
 CREATE FUNCTION follows_take_followee_head() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM users u WHERE u.id = NEW.followee_id FOR UPDATE;
     NEW.followee_head := (SELECT max(p.created_at) FROM posts p WHERE p.owner_id = NEW.followee_id);
     RETURN NEW;
 END;
@@ -62,7 +63,6 @@ CREATE TRIGGER posts_followee_heads_insert
 CREATE FUNCTION posts_recompute_followee_heads() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM users u WHERE u.id = OLD.owner_id FOR KEY SHARE;
     UPDATE follows f
        SET followee_head = (SELECT max(p.created_at) FROM posts p WHERE p.owner_id = OLD.owner_id)
      WHERE f.followee_id = OLD.owner_id
