@@ -459,4 +459,15 @@ impl TestApp {
             self.admin_token.as_deref().expect("admin token"),
         )
     }
+
+    /// The Prometheus text of `GET /metrics` (fetched with the admin token).
+    pub async fn metrics_text(&self) -> String {
+        self.as_admin(reqwest::Method::GET, "/metrics")
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("the /metrics body")
+    }
 }

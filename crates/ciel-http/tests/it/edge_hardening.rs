@@ -27,13 +27,7 @@ async fn login_at(app: &TestApp, path: &str) -> reqwest::Response {
 }
 
 async fn scrape(app: &TestApp) -> String {
-    app.as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    app.metrics_text().await
 }
 
 #[tokio::test]

@@ -269,14 +269,7 @@ async fn cached_bytes(app: &TestApp, user: &TestUser) -> Option<Vec<u8>> {
 }
 
 async fn metric(app: &TestApp, result: &str) -> u64 {
-    let text = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     let needle = format!("feed_cache_requests_total{{result=\"{result}\"}} ");
     text.lines()
         .find_map(|l| l.strip_prefix(&needle))

@@ -95,14 +95,7 @@ impl Scrape {
 }
 
 async fn scrape(app: &TestApp) -> Scrape {
-    let text = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     Scrape(parse(&text), text)
 }
 

@@ -70,14 +70,7 @@ async fn an_exhausted_pool_answers_503_quickly_instead_of_hanging() {
         "the held request completes once the lock goes"
     );
 
-    let text = app
-        .as_admin(reqwest::Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     for needle in [
         "db_pool_max 1",
         "db_pool_timeout_seconds{setting=\"connect\"} 1",

@@ -127,14 +127,7 @@ async fn user_limits_follow_the_trust_level_and_report_headers() {
     let anon = app.client.post(app.url(&path)).send().await.unwrap();
     assert_error(anon, 401, "missing Authorization header").await;
 
-    let metrics = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     assert!(
         metrics.contains("ratelimit_rejections_total{action=\"moderation\",class=\"user\"} 1"),
         "{metrics}"
@@ -174,14 +167,7 @@ async fn a_redis_outage_falls_back_to_in_process_limits_not_500s() {
         429,
         "the policy still holds"
     );
-    let metrics = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     let fallback: f64 = metrics
         .lines()
         .find(|l| l.starts_with("ratelimit_fallback_total "))

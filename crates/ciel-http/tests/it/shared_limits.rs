@@ -4,7 +4,6 @@
 
 use crate::assert_error;
 use ciel_testkit::{DedicatedRedis, TestApp, TestAppBuilder};
-use reqwest::Method;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -19,14 +18,7 @@ async fn bad_login(app: &TestApp) -> reqwest::Response {
 }
 
 async fn fallback_decisions(app: &TestApp) -> u64 {
-    let text = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     text.lines()
         .find(|l| l.starts_with("ratelimit_fallback_total "))
         .and_then(|l| l.split_whitespace().nth(1))

@@ -118,14 +118,7 @@ pub async fn poll_until(app: &TestApp, user: &TestUser, id: &str, want: &str) ->
 
 /// The value of `name{outcome="..."}`-style sample `sample` in `/metrics` (0 when absent).
 pub async fn metric(app: &TestApp, sample: &str) -> f64 {
-    let text = app
-        .as_admin(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     text.lines()
         .find_map(|l| l.strip_prefix(sample)?.trim().parse().ok())
         .unwrap_or(0.0)
