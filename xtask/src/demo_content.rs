@@ -74,6 +74,7 @@ fn services(
         store: Some(store.clone()),
         avatars: AvatarUrls::new(Some(store.clone()), None),
         clock: Arc::new(SystemClock),
+        cards: ciel_app::feed::PostCards::disabled(),
     };
     Services {
         media: MediaService::new(

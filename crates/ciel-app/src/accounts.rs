@@ -25,6 +25,7 @@
 //! #         avatars: AvatarUrls::new(None, None),
 //! #         media_urls: MediaUrls::new(None),
 //! #         clock: Arc::new(SystemClock),
+//! #         cards: ciel_app::feed::PostCards::disabled(),
 //! #     }
 //! # }
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -62,6 +63,7 @@
 
 use crate::avatars::AvatarUrls;
 use crate::error::AppError;
+use crate::feed::PostCards;
 use crate::user_gate::UserGate;
 use chrono::Utc;
 use ciel_domain::UserId;
@@ -91,6 +93,7 @@ pub struct AccountService {
     avatars: AvatarUrls,
     gate: UserGate,
     avatar_media: Option<Arc<dyn AvatarMediaRepo>>,
+    cards: PostCards,
 }
 
 fn user_not_found() -> AppError {
@@ -110,7 +113,15 @@ impl AccountService {
             avatars,
             gate: UserGate::disabled(),
             avatar_media: None,
+            cards: PostCards::disabled(),
         }
+    }
+
+    /// Forgets the feed's post cards when a profile changes here (its name and avatar are on
+    /// them).
+    pub fn with_feed_cards(mut self, cards: PostCards) -> Self {
+        self.cards = cards;
+        self
     }
 
     /// Accepts processed media the caller owns as avatars (without it, no media id is valid).
@@ -200,6 +211,9 @@ impl AccountService {
             .ok_or_else(user_not_found)?;
         if before.avatar_key != after.avatar_key {
             self.avatars.forget(before.avatar_key.as_deref()).await;
+        }
+        if (&before.display_name, &before.avatar_key) != (&after.display_name, &after.avatar_key) {
+            self.cards.forget_all();
         }
         Ok(after)
     }

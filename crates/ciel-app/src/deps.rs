@@ -27,6 +27,7 @@
 //! #         avatars: AvatarUrls::new(None, None),
 //! #         media_urls: MediaUrls::new(None),
 //! #         clock: Arc::new(SystemClock),
+//! #         cards: ciel_app::feed::PostCards::disabled(),
 //! #     }
 //! # }
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -40,6 +41,7 @@
 //! ```
 
 use crate::avatars::AvatarUrls;
+use crate::feed::PostCards;
 use crate::media_urls::MediaUrls;
 use ciel_domain::ports::{Cache, Clock, ObjectStore, UnitOfWork};
 use ciel_domain::time::Timestamp;
@@ -70,4 +72,6 @@ pub struct CoreDeps {
     pub media_urls: MediaUrls,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Rendered feed posts, shared by every feed page showing them (`feed::cards`).
+    pub cards: PostCards,
 }

@@ -29,6 +29,7 @@
 //! #         avatars: AvatarUrls::new(None, None),
 //! #         media_urls: MediaUrls::new(None),
 //! #         clock: Arc::new(SystemClock),
+//! #         cards: ciel_app::feed::PostCards::disabled(),
 //! #     }
 //! # }
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

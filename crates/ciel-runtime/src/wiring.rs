@@ -7,6 +7,7 @@ use crate::media_local::InProcessMedia;
 use crate::metrics::{FeedCacheCollector, PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
+use ciel_app::feed::PostCards;
 use ciel_app::media::MediaJobSettings;
 use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
@@ -137,6 +138,8 @@ pub struct ApiParts {
 
 /// Entries the in-process cache holds (`REDIS_URL=memory://`).
 const IN_PROCESS_CACHE_ENTRIES: u64 = 100_000;
+/// Bytes of rendered feed posts held in process (about 30,000 posts of ~500 bytes).
+const FEED_CARD_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Builds the API's adapters and services from configuration, with this build's image
 /// pipeline.
@@ -307,6 +310,7 @@ fn build_parts(
         store: Some(store.clone()),
         avatars: avatars.clone(),
         clock: Arc::new(SystemClock),
+        cards: PostCards::new(FEED_CARD_BYTES),
     };
     let wake = RelayWake::new();
     let media = MediaService::new(
@@ -356,7 +360,8 @@ fn build_parts(
         .with_invites(Arc::new(PgInviteRepo::new(pool.clone()))),
         accounts: AccountService::new(accounts_repo, trust_repo.clone(), avatars)
             .with_gate(gate.clone())
-            .with_avatar_media(Arc::new(PgAvatarMediaRepo::new(pool.clone()))),
+            .with_avatar_media(Arc::new(PgAvatarMediaRepo::new(pool.clone())))
+            .with_feed_cards(core.cards.clone()),
         devices: DeviceService::new(Arc::new(PgDeviceRepo::new(pool.clone())), uow),
         ratelimits: RateLimitService::new(limiter, trust_repo, config.ip_signup_rate_limit)
             .with_ipv6_prefix(config.rate_limit_ipv6_prefix)

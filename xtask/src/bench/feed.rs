@@ -447,7 +447,7 @@ fn flush_redis(url: &str) -> Result<()> {
 /// The plan of the function's query for one viewer, through auto_explain (a plpgsql body
 /// does not show in an EXPLAIN of its call).
 fn explain(database_url: &str, viewer: &str) -> Result<String> {
-    let call = format!("SELECT count(*) FROM home_feed_page('{viewer}', NULL, NULL, 31)");
+    let call = format!("SELECT count(*) FROM home_feed_keys('{viewer}', NULL, NULL, 31)");
     let out = Command::new("psql")
         .args(["-X", "-q", "-d", database_url])
         .args(["-c", &call])
@@ -474,10 +474,11 @@ fn explain(database_url: &str, viewer: &str) -> Result<String> {
 
 /// Runs the bench.
 pub fn run(args: &[&str]) -> Result<()> {
-    let seconds: u64 = match args {
-        [] => 10,
-        ["--seconds", n] => n.parse().context("--seconds takes a whole number")?,
-        _ => bail!("usage: cargo xtask bench feed [--seconds N]"),
+    let (seconds, hold): (u64, u64) = match args {
+        [] => (10, 0),
+        ["--seconds", n] => (n.parse().context("--seconds takes a whole number")?, 0),
+        ["--hold", n] => (10, n.parse().context("--hold takes a whole number")?),
+        _ => bail!("usage: cargo xtask bench feed [--seconds N | --hold SECONDS]"),
     };
     let started = Instant::now();
     ensure_wrk()?;
@@ -562,6 +563,20 @@ pub fn run(args: &[&str]) -> Result<()> {
         base: api.base.clone(),
     };
 
+    if hold > 0 {
+        // For profiling by hand: the seeded services and the API stay up this long first.
+        step(&format!(
+            "holding {hold} s: API at {}, services' variables in {}/env, a token for user {} in target/bench-scripts/hold-token",
+            api.base,
+            services.dir.display(),
+            tokens[1234].0
+        ));
+        std::fs::write(
+            crate::root().join("target/bench-scripts/hold-token"),
+            &tokens[1234].1,
+        )?;
+        std::thread::sleep(Duration::from_secs(hold));
+    }
     let mut rows: Vec<Measured> = Vec::new();
     for (stage, posts_to) in [("10^5 posts", 100_000), ("10^6 posts", 1_000_000)] {
         if posts_to > 100_000 {
@@ -630,7 +645,7 @@ pub fn run(args: &[&str]) -> Result<()> {
     );
     println!("  whole bench: {elapsed:.0} s");
     println!();
-    println!("plan of the miss query (home_feed_page, 10^6 posts, first page, limit 30 + 1):");
+    println!("plan of the miss query (home_feed_keys, 10^6 posts, first page, limit 30 + 1):");
     println!("{plan}");
     Ok(())
 }

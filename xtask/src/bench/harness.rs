@@ -28,7 +28,8 @@ pub fn ensure_wrk() -> Result<()> {
 
 /// Services for a bench: Postgres and Redis in their own directory, stopped on drop.
 pub struct BenchServices {
-    dir: PathBuf,
+    /// Where their state and `env` file live.
+    pub dir: PathBuf,
     /// Their environment.
     pub env: ServiceEnv,
 }
@@ -84,6 +85,8 @@ impl Api {
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .envs(env)
+            // Allocator settings pass through, so their effect can be tried without a rebuild.
+            .envs(std::env::vars().filter(|(k, _)| k.starts_with("MIMALLOC_")))
             .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

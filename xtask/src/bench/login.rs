@@ -1,11 +1,14 @@
 //! `cargo xtask bench login`: the bounded Argon2 pool under a login flood.
 //!
-//! 1. Raw Argon2 verify rate with N threads in this process (N = the API's threads: the cores).
+//! 1. Raw Argon2 verify rate with N threads in this process (N = the API's threads: the cores):
+//!    what the hardware can hash.
 //! 2. `GET /v1/auth/me` throughput idle.
-//! 3. and 4. Logins/s through the real API (release build) with 16, then 32 connections of
-//!    logins, and `GET /v1/auth/me` beside them: target ≥ 0.6× idle (hashing threads run at a
-//!    lower priority, so reads keep their CPU).
-//! 5. The API's peak RSS.
+//! 3. Logins/s through the real API (release build) with 16, then 32 connections of logins and
+//!    nothing else: target ≥ 0.8× the raw rate (the hashing threads get the cores when nothing
+//!    else wants them), beside the yardstick of another implementation on this kind of machine.
+//! 4. The same storms with `GET /v1/auth/me` (16 connections) beside them: reads keep ≥ 0.6× of
+//!    their idle rate (hashing threads run at a lower priority).
+//! 5. The API's peak RSS over all of it: target ≤ 64 MiB.
 
 use super::harness::{
     Api, BenchServices, api_env, build_release_api, ensure_wrk, finish_wrk, script, spawn_wrk, user,
@@ -18,6 +21,11 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "BenchPassw0rd";
 /// The API's default `PASSWORD_HASH_QUEUE`.
 const HASH_QUEUE: u32 = 32;
+/// Peak RSS allowed under a login storm (issue 7: at most 64 MiB).
+const RSS_TARGET_MIB: f64 = 64.0;
+/// Logins/s of another implementation of this API on this kind of 2-core machine (the low end of
+/// its measured 69–106/s; issue 7 aims for 1.5× it).
+const YARDSTICK_LOGINS: f64 = 69.0;
 
 fn raw_verify_rate(threads: usize, seconds: u64) -> Result<f64> {
     let hash = ciel_app::password::hash_password(PASSWORD)?;
@@ -103,19 +111,31 @@ pub fn run(args: &[&str]) -> Result<()> {
     let login_url = format!("{}/v1/auth/login", api.base);
     let me_url = format!("{}/v1/auth/me", api.base);
 
-    eprintln!("bench 1/4: raw Argon2 verify rate, {permits} thread(s), {seconds} s …");
+    let phases = 6;
+    eprintln!("bench 1/{phases}: raw Argon2 verify rate, {permits} thread(s), {seconds} s …");
     let raw = raw_verify_rate(permits, seconds)?;
-    eprintln!("bench 2/4: GET /v1/auth/me idle, 16 connections, {seconds} s …");
+    eprintln!("bench 2/{phases}: GET /v1/auth/me idle, 16 connections, {seconds} s …");
     let idle = finish_wrk(spawn_wrk(1, 16, seconds, &me_url, &me_lua)?, seconds)?;
-    let mut storms = Vec::new();
+    let mut alone = Vec::new();
     for (phase, connections) in [(3, 16u32), (4, 32)] {
         eprintln!(
-            "bench {phase}/4: {connections} connections of logins, with GET /v1/auth/me (16 connections) beside them, {seconds} s …"
+            "bench {phase}/{phases}: {connections} connections of logins alone, {seconds} s …"
+        );
+        let logins = finish_wrk(
+            spawn_wrk(1, connections, seconds, &login_url, &login_lua)?,
+            seconds,
+        )?;
+        alone.push((connections, logins));
+    }
+    let mut mixed = Vec::new();
+    for (phase, connections) in [(5, 16u32), (6, 32)] {
+        eprintln!(
+            "bench {phase}/{phases}: {connections} connections of logins, with GET /v1/auth/me (16 connections) beside them, {seconds} s …"
         );
         let logins = spawn_wrk(1, connections, seconds, &login_url, &login_lua)?;
         let reads = finish_wrk(spawn_wrk(1, 16, seconds, &me_url, &me_lua)?, seconds)?;
         let logins = finish_wrk(logins, seconds)?;
-        storms.push((connections, logins, reads));
+        mixed.push((connections, logins, reads));
     }
     let rss_mib = rss_kib("target/release/ciel-api").map(|k| k as f64 / 1024.0);
 
@@ -130,12 +150,24 @@ pub fn run(args: &[&str]) -> Result<()> {
         "  GET /v1/auth/me idle          {:>9.1} /s   p99 {:>7.1} ms",
         idle.ok_per_sec, idle.p99_ms
     );
+    let mut logins_ok = true;
+    for (connections, logins) in &alone {
+        let of_raw = logins.ok_per_sec / raw;
+        logins_ok &= of_raw >= 0.8;
+        println!(
+            "  {connections:>2} login connections alone   {:>9.1} logins/s ok ({of_raw:.2}× raw, target ≥ 0.80; {:.2}× the yardstick's 69/s), {:.1}/s refused with 503, p99 {:.1} ms",
+            logins.ok_per_sec,
+            logins.ok_per_sec / YARDSTICK_LOGINS,
+            logins.total_per_sec - logins.ok_per_sec,
+            logins.p99_ms
+        );
+    }
     let mut reads_ok = true;
-    for (connections, logins, reads) in &storms {
+    for (connections, logins, reads) in &mixed {
         let ratio = reads.ok_per_sec / idle.ok_per_sec;
         reads_ok &= ratio >= 0.6;
         println!(
-            "  {connections:>2} login connections         {:>9.1} logins/s ok ({:.2}× raw), {:.1}/s refused with 503, login p99 {:.1} ms",
+            "  {connections:>2} login connections + reads {:>9.1} logins/s ok ({:.2}× raw), {:.1}/s refused with 503, login p99 {:.1} ms",
             logins.ok_per_sec,
             logins.ok_per_sec / raw,
             logins.total_per_sec - logins.ok_per_sec,
@@ -147,9 +179,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         );
     }
     if let Some(rss) = rss_mib {
-        println!("  ciel-api peak RSS             {rss:>9.1} MiB (target ≤ 256)");
+        println!("  ciel-api peak RSS             {rss:>9.1} MiB (target ≤ {RSS_TARGET_MIB})");
     }
-    let pass = reads_ok && rss_mib.is_none_or(|r| r <= 256.0);
+    let pass = logins_ok && reads_ok && rss_mib.is_none_or(|r| r <= RSS_TARGET_MIB);
     println!(
         "  result                        {}",
         if pass {

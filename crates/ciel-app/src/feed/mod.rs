@@ -1,7 +1,9 @@
 //! The home feed and its first-page cache (contract §2.6, §3.2, §3.11).
 //!
-//! A page comes from one storage call (`FeedStore::home_feed`), then each distinct owner's
-//! avatar URL is signed. The first page at the default limit is cached under
+//! A page comes from one visit to storage: its keys (`FeedStore::home_feed_keys`), then only the
+//! posts this process holds no rendered card for (`PostStore::load_posts`; see [`cards`]), whose
+//! cards are rendered (each distinct owner's avatar URL signed once) and kept for the next
+//! pages. The first page at the default limit is cached under
 //! `feed:home:{user}` for 30 s as the **finished response body**: the caller passes the
 //! renderer, a hit returns the stored bytes as they are (one cache round trip, no database, no
 //! serialisation). Any cache failure is counted and falls through to Postgres; the feed never
@@ -28,8 +30,8 @@
 //! #     }
 //! # }
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-//! use ciel_app::feed::HOME_FEED_TTL;
-//! use ciel_app::{AppError, CacheOutcome, FeedService, cache_keys};
+//! use ciel_app::feed::{FeedRenderer, HOME_FEED_TTL, cards::Card};
+//! use ciel_app::{AppError, CacheOutcome, FeedService, PostView, cache_keys};
 //! use ciel_cache::MemoryCache;
 //! use ciel_domain::pagination::{Cursor, PageLimit, PageRequest};
 //! use ciel_domain::ports::Cache;
@@ -43,26 +45,33 @@
 //!     avatars: AvatarUrls::new(None, None),
 //!     media_urls: MediaUrls::new(None),
 //!     clock: Arc::new(SystemClock),
+//!     cards: ciel_app::feed::PostCards::disabled(),
 //! });
 //! let viewer = UserId::generate();
 //! let page = br#"{"items":[],"next_cursor":null}"#;
 //! rt.block_on(cache.set(&cache_keys::home_feed(viewer), page, HOME_FEED_TTL)).unwrap();
 //!
+//! struct Never;
+//! impl FeedRenderer for Never {
+//!     fn card(&self, _: &PostView) -> Result<Vec<u8>, AppError> { panic!("a hit renders nothing") }
+//!     fn page(&self, _: &[Card], _: Option<Cursor>) -> Vec<u8> { panic!("a hit renders nothing") }
+//! }
 //! let first = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
-//! let never = |_| -> Result<Vec<u8>, AppError> { panic!("a hit renders nothing") };
-//! assert_eq!(rt.block_on(feed.home(viewer, first, never)).unwrap(), page);
+//! assert_eq!(rt.block_on(feed.home(viewer, first, &Never)).unwrap(), page);
 //! assert_eq!(feed.cache_stats().get(CacheOutcome::Hit), 1);
 //!
 //! let later = PageRequest {
 //!     limit: PageLimit::parse(None).unwrap(),
 //!     after: Some(Cursor::parse("2026-01-01T00:00:00Z/00000000-0000-0000-0000-000000000001").unwrap()),
 //! };
-//! let read = rt.block_on(feed.home(viewer, later, |_| Ok(Vec::new())));
+//! let read = rt.block_on(feed.home(viewer, later, &Never));
 //! assert!(matches!(read, Err(AppError::Unavailable { .. })));
 //! ```
 
+pub mod cards;
 mod stats;
 
+pub use cards::{CARD_TTL, PostCards};
 pub use stats::{CacheOutcome, FeedCacheStats};
 
 use crate::cache_keys;
@@ -70,14 +79,25 @@ use crate::deps::CoreDeps;
 use crate::error::AppError;
 use crate::post_view::PostView;
 use crate::tx;
+use cards::Card;
 use ciel_domain::pagination::DEFAULT_PAGE_LIMIT;
-use ciel_domain::{Cursor, Page, PageRequest, UserId};
+use ciel_domain::posts::Post;
+use ciel_domain::{Cursor, Page, PageRequest, PostId, UserId};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a cached first page lives (contract §3.11).
 pub const HOME_FEED_TTL: Duration = Duration::from_secs(30);
+
+/// Turns feed posts into the response body; the HTTP layer implements it (the JSON shapes are
+/// its business), the feed decides what is rendered when.
+pub trait FeedRenderer {
+    /// One post as a feed page shows it: a complete JSON value.
+    fn card(&self, post: &PostView) -> Result<Vec<u8>, AppError>;
+    /// The page body around `cards` (already rendered, in page order).
+    fn page(&self, cards: &[Card], next_cursor: Option<Cursor>) -> Vec<u8>;
+}
 
 /// The home feed and its first-page cache (contract §2.6, §3.2).
 #[derive(Clone)]
@@ -91,6 +111,14 @@ pub struct FeedService {
 /// always read Postgres.
 fn cacheable(req: &PageRequest) -> bool {
     req.after.is_none() && req.limit.get() == DEFAULT_PAGE_LIMIT
+}
+
+/// What one storage visit gives a page: its keys, the cards held for them (by position) and
+/// the posts loaded for the others.
+struct Read {
+    page: Page<ciel_domain::posts::PostKey>,
+    cards: Vec<Option<Card>>,
+    loaded: Vec<Post>,
 }
 
 impl FeedService {
@@ -108,20 +136,17 @@ impl FeedService {
     }
 
     /// The response body of `viewer`'s feed page `req`: the cached bytes on a hit, otherwise the
-    /// page from Postgres rendered by `render` (and cached when it is the first page at the
+    /// page from Postgres rendered by `renderer` (and cached when it is the first page at the
     /// default limit).
-    pub async fn home<R>(
+    pub async fn home(
         &self,
         viewer: UserId,
         req: PageRequest,
-        render: R,
-    ) -> Result<Vec<u8>, AppError>
-    where
-        R: FnOnce(Page<PostView>) -> Result<Vec<u8>, AppError>,
-    {
+        renderer: &dyn FeedRenderer,
+    ) -> Result<Vec<u8>, AppError> {
         let cache = self.deps.cache.as_ref().filter(|_| cacheable(&req));
         let Some(cache) = cache else {
-            return render(self.page(viewer, req).await?);
+            return self.render(viewer, req, renderer).await;
         };
         let key = cache_keys::home_feed(viewer);
         let fill = match cache.get(&key).await {
@@ -140,47 +165,93 @@ impl FeedService {
                 false
             }
         };
-        let body = render(self.page(viewer, req).await?)?;
+        let body = self.render(viewer, req, renderer).await?;
         if fill && let Err(err) = cache.set(&key, &body, HOME_FEED_TTL).await {
             tracing::warn!(error = %err, "home feed cache write failed");
         }
         Ok(body)
     }
 
-    /// `viewer`'s feed page `req` from Postgres (never cached): own posts and those of followed
-    /// users, newest first, with each owner's avatar URL.
-    pub async fn page(&self, viewer: UserId, req: PageRequest) -> Result<Page<PostView>, AppError> {
-        let posts = tx::read(&*self.deps.uow, move |tx| {
+    /// `viewer`'s feed page `req` from Postgres (never the page cache): own posts and those of
+    /// followed users, newest first. The page's keys come first; each post is then taken from
+    /// its card, or loaded (in the same visit to storage) and rendered into a new card.
+    async fn render(
+        &self,
+        viewer: UserId,
+        req: PageRequest,
+        renderer: &dyn FeedRenderer,
+    ) -> Result<Vec<u8>, AppError> {
+        let cards = self.deps.cards.clone();
+        let epoch = cards.epoch();
+        let read = tx::read(&*self.deps.uow, move |tx| {
             Box::pin(async move {
-                Ok(tx
-                    .home_feed(viewer, req.after, req.limit.fetch_count())
-                    .await?)
+                let keys = tx
+                    .home_feed_keys(viewer, req.after, req.limit.fetch_count())
+                    .await?;
+                let page = Page::from_lookahead(keys, req.limit, |k| Cursor {
+                    ts: k.created_at,
+                    id: k.id.as_uuid(),
+                });
+                let held: Vec<Option<Card>> = page.items.iter().map(|k| cards.get(k.id)).collect();
+                let missing: Vec<PostId> = page
+                    .items
+                    .iter()
+                    .zip(&held)
+                    .filter(|(_, card)| card.is_none())
+                    .map(|(k, _)| k.id)
+                    .collect();
+                let loaded = tx.load_posts(&missing).await?;
+                Ok(Read {
+                    page,
+                    cards: held,
+                    loaded,
+                })
             })
         })
         .await?;
-        let page = Page::from_lookahead(posts, req.limit, |p| Cursor {
-            ts: p.created_at,
-            id: p.id.as_uuid(),
-        });
-        let mut urls: HashMap<String, Option<String>> = HashMap::new();
-        for post in &page.items {
-            if let Some(key) = &post.owner_avatar_key
-                && !urls.contains_key(key)
-            {
-                let url = self.deps.avatars.url(Some(key)).await;
-                urls.insert(key.clone(), url);
+        let rendered = self.render_cards(read.loaded, renderer).await?;
+        let mut cards = Vec::with_capacity(read.page.items.len());
+        for (key, held) in read.page.items.iter().zip(read.cards) {
+            // A post deleted between the two reads has no card: it is left out, as if the page
+            // had been read a moment later.
+            if let Some(card) = held.or_else(|| rendered.get(&key.id).cloned()) {
+                cards.push(card);
             }
         }
-        Ok(page.map(|post| {
-            let owner_avatar_url = post
-                .owner_avatar_key
-                .as_ref()
-                .and_then(|k| urls.get(k).cloned().flatten());
-            PostView {
+        for (post, card) in rendered {
+            self.deps.cards.insert(post, epoch, card);
+        }
+        Ok(renderer.page(&cards, read.page.next_cursor))
+    }
+
+    /// Renders `posts` into cards (each distinct owner's avatar URL signed once).
+    async fn render_cards(
+        &self,
+        posts: Vec<Post>,
+        renderer: &dyn FeedRenderer,
+    ) -> Result<HashMap<PostId, Card>, AppError> {
+        let mut urls: HashMap<String, Option<String>> = HashMap::new();
+        let mut cards = HashMap::with_capacity(posts.len());
+        for post in posts {
+            let owner_avatar_url = match &post.owner_avatar_key {
+                Some(key) => match urls.get(key) {
+                    Some(url) => url.clone(),
+                    None => {
+                        let url = self.deps.avatars.url(Some(key)).await;
+                        urls.insert(key.clone(), url.clone());
+                        url
+                    }
+                },
+                None => None,
+            };
+            let id = post.id;
+            let view = PostView {
                 owner_avatar_url,
                 ..PostView::bare(post)
-            }
-        }))
+            };
+            cards.insert(id, Card::from(renderer.card(&view)?));
+        }
+        Ok(cards)
     }
 
     /// `POST /feed/refresh`: drops `viewer`'s cached first page. A cache failure is logged, not

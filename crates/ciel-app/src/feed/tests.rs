@@ -90,6 +90,7 @@ fn service(cache: Arc<MapCache>) -> (FeedService, Arc<CountingDb>) {
         avatars: AvatarUrls::new(None, None),
         media_urls: MediaUrls::new(None),
         clock: Arc::new(SystemClock),
+        cards: crate::feed::PostCards::disabled(),
     };
     (FeedService::new(deps), db)
 }
@@ -98,8 +99,16 @@ fn user() -> UserId {
     UserId::from(uuid::Uuid::new_v4())
 }
 
-fn never_render(_: Page<PostView>) -> Result<Vec<u8>, AppError> {
-    panic!("a hit must not render")
+/// A renderer that must not be reached.
+struct NeverRender;
+
+impl FeedRenderer for NeverRender {
+    fn card(&self, _: &PostView) -> Result<Vec<u8>, AppError> {
+        panic!("a hit must not render")
+    }
+    fn page(&self, _: &[cards::Card], _: Option<Cursor>) -> Vec<u8> {
+        panic!("a hit must not render")
+    }
 }
 
 #[tokio::test]
@@ -113,7 +122,7 @@ async fn a_hit_returns_the_stored_bytes_without_the_database() {
         .await
         .unwrap();
     let got = feed
-        .home(viewer, PageRequest::default(), never_render)
+        .home(viewer, PageRequest::default(), &NeverRender)
         .await
         .unwrap();
     assert_eq!(got, body);
@@ -129,7 +138,7 @@ async fn a_miss_reads_the_database_and_caches_nothing_when_it_fails() {
     let (feed, db) = service(cache.clone());
     let viewer = user();
     let err = feed
-        .home(viewer, PageRequest::default(), never_render)
+        .home(viewer, PageRequest::default(), &NeverRender)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Internal(_)), "{err:?}");
@@ -159,7 +168,7 @@ async fn only_the_first_page_at_the_default_limit_reads_the_cache() {
         }),
     };
     for req in [other_limit, with_cursor] {
-        assert!(feed.home(viewer, req, never_render).await.is_err());
+        assert!(feed.home(viewer, req, &NeverRender).await.is_err());
     }
     assert_eq!(db.0.load(Ordering::SeqCst), 2, "both went to the database");
     let stats = feed.cache_stats();
@@ -177,7 +186,7 @@ async fn a_failing_cache_is_counted_and_falls_through() {
     });
     let (feed, db) = service(cache);
     assert!(
-        feed.home(user(), PageRequest::default(), never_render)
+        feed.home(user(), PageRequest::default(), &NeverRender)
             .await
             .is_err()
     );

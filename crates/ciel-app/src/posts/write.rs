@@ -85,6 +85,7 @@ impl PostService {
         })
         .await?
         .ok_or_else(post_not_found)?;
+        self.deps.cards.forget(id);
         Ok(self.bare_with_avatar(post).await)
     }
 
@@ -111,6 +112,7 @@ impl PostService {
             })
         })
         .await?;
+        self.deps.cards.forget(id);
         self.invalidate_home_feeds(caller, &followers).await;
         Ok(())
     }

@@ -349,3 +349,68 @@ async fn a_dead_redis_still_serves_a_correct_feed() {
     assert_eq!(metric(&app, "error").await, 2);
     assert_eq!(metric(&app, "hit").await, 0);
 }
+
+async fn patch(app: &TestApp, user: &TestUser, path: &str, body: Value) {
+    let res = app
+        .as_user(user, Method::PATCH, path)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "PATCH {path}");
+}
+
+/// A post is rendered once into a card that every feed showing it shares: a change this instance
+/// did not make (here straight in SQL, as another instance's edit would be) shows only when
+/// the card expires, while an edit of the caption or of the owner's profile made here shows on
+/// the very next page read. `?limit=5` keeps Redis's first-page cache out of the way.
+#[tokio::test]
+async fn posts_are_rendered_once_and_edits_made_here_show_at_once() {
+    let app = TestApp::spawn().await;
+    let bob = app.user("bob").await;
+    let ann = app.user("ann").await;
+    let cat = app.user("cat").await;
+    let post_id = post(&app, &bob.id, 1, "public").await;
+    follow(&app, &ann.id, &bob.id).await;
+    follow(&app, &cat.id, &bob.id).await;
+    let first = |page: &Value| page["items"][0].clone();
+
+    let seen = first(&feed_json(&app, &ann, "?limit=5").await);
+    assert_eq!(seen["caption"], "caption 1");
+    assert_eq!(seen["owner_handle"], "bob");
+    assert_eq!(first(&feed_json(&app, &cat, "?limit=5").await), seen);
+
+    app.db
+        .run_sql(&format!(
+            "UPDATE posts SET caption = 'changed elsewhere' WHERE id = '{post_id}'"
+        ))
+        .await;
+    assert_eq!(
+        first(&feed_json(&app, &cat, "?limit=5").await)["caption"],
+        "caption 1",
+        "the card rendered for ann serves cat too"
+    );
+
+    patch(
+        &app,
+        &bob,
+        &format!("/v1/posts/{post_id}"),
+        serde_json::json!({"caption": "edited here"}),
+    )
+    .await;
+    assert_eq!(
+        first(&feed_json(&app, &cat, "?limit=5").await)["caption"],
+        "edited here"
+    );
+
+    patch(
+        &app,
+        &bob,
+        &format!("/v1/users/{}", bob.id),
+        serde_json::json!({"display_name": "Bobby"}),
+    )
+    .await;
+    let after = first(&feed_json(&app, &ann, "?limit=5").await);
+    assert_eq!(after["owner_display_name"], "Bobby");
+    assert_eq!(after["caption"], "edited here");
+}

@@ -38,14 +38,24 @@ async fn posts(db: &TestDb, owner: Uuid, salt: i64, n: i64) {
     .await;
 }
 
-/// Runs one `home_feed` call on a pooled connection.
+/// Runs one `home_feed_keys` call on a pooled connection, then loads those posts as the feed
+/// does (`load_posts`), in page order.
 async fn page(uow: &PgUnitOfWork, viewer: Uuid, after: Option<Cursor>, fetch: i64) -> Vec<Post> {
     let out: Arc<Mutex<Vec<Post>>> = Arc::default();
     let slot = out.clone();
     let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
         Box::pin(async move {
-            let rows = tx.home_feed(UserId::from(viewer), after, fetch).await?;
-            *slot.lock().unwrap() = rows;
+            let keys = tx
+                .home_feed_keys(UserId::from(viewer), after, fetch)
+                .await?;
+            let ids: Vec<_> = keys.iter().map(|k| k.id).collect();
+            let mut posts = tx.load_posts(&ids).await?;
+            assert_eq!(posts.len(), keys.len(), "every key loads its post");
+            posts.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+            for (post, key) in posts.iter().zip(&keys) {
+                assert_eq!(post.created_at, key.created_at);
+            }
+            *slot.lock().unwrap() = posts;
             Ok(())
         })
     });
@@ -224,7 +234,7 @@ async fn the_call_is_prepared_once_per_connection() {
     let feed: Vec<&str> = statements
         .iter()
         .map(|p| p.statement.as_str())
-        .filter(|s| s.contains("home_feed_page"))
+        .filter(|s| s.contains("home_feed_keys"))
         .collect();
     assert_eq!(feed.len(), 1, "{feed:?}");
 }
