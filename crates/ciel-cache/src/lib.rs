@@ -5,8 +5,10 @@
 //! treat as a miss (see [`aside`]).
 
 pub mod aside;
+pub mod cards;
 pub mod memory;
 pub mod redis_cache;
 
+pub use cards::MemoryCardStore;
 pub use memory::MemoryCache;
 pub use redis_cache::{RedisCache, RedisCacheError};

@@ -7,7 +7,7 @@ use crate::media_local::InProcessMedia;
 use crate::metrics::{FeedCacheCollector, PoolCollector, ProcessMetrics};
 use actix_web::HttpServer;
 use actix_web::dev::ServerHandle;
-use ciel_app::feed::PostCards;
+use ciel_app::feed::{CARD_TTL, PostCards};
 use ciel_app::media::MediaJobSettings;
 use ciel_app::password_pool::PasswordPool;
 use ciel_app::tokens::TokenService;
@@ -17,7 +17,7 @@ use ciel_app::{
     NotificationService, PostService, RateLimitService, RelayWake, SearchService, SocialService,
     StoryService, SystemClock, UserGate,
 };
-use ciel_cache::{MemoryCache, RedisCache};
+use ciel_cache::{MemoryCache, MemoryCardStore, RedisCache};
 use ciel_domain::ports::{Cache, Clock, ImageProcessor, ObjectStore, RateLimiter, UnitOfWork};
 use ciel_http::{
     HttpMetrics, HttpSettings, HttpState, build_app, build_lambda_app, build_metrics_app,
@@ -310,7 +310,7 @@ fn build_parts(
         store: Some(store.clone()),
         avatars: avatars.clone(),
         clock: Arc::new(SystemClock),
-        cards: PostCards::new(FEED_CARD_BYTES),
+        cards: PostCards::new(Arc::new(MemoryCardStore::new(FEED_CARD_BYTES, CARD_TTL))),
     };
     let wake = RelayWake::new();
     let media = MediaService::new(

@@ -13,11 +13,12 @@
 //! # Example
 //!
 //! ```
-//! use ciel_app::feed::PostCards;
+//! use ciel_app::feed::{CARD_TTL, PostCards};
+//! use ciel_cache::MemoryCardStore;
 //! use ciel_domain::PostId;
 //! use std::sync::Arc;
 //!
-//! let cards = PostCards::new(1 << 20);
+//! let cards = PostCards::new(Arc::new(MemoryCardStore::new(1 << 20, CARD_TTL)));
 //! let post = PostId::generate();
 //! let epoch = cards.epoch();
 //! cards.insert(post, epoch, Arc::from(&br#"{"id":"..."}"#[..]));
@@ -32,6 +33,7 @@
 //! ```
 
 use ciel_domain::PostId;
+use ciel_domain::ports::CardStore;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -43,7 +45,7 @@ pub const CARD_TTL: Duration = super::HOME_FEED_TTL;
 pub type Card = Arc<[u8]>;
 
 struct Inner {
-    cards: moka::sync::Cache<PostId, Card>,
+    cards: Arc<dyn CardStore>,
     epoch: AtomicU64,
 }
 
@@ -66,13 +68,8 @@ impl std::fmt::Debug for PostCards {
 }
 
 impl PostCards {
-    /// A cache holding at most about `max_bytes` of cards, each for [`CARD_TTL`].
-    pub fn new(max_bytes: u64) -> Self {
-        let cards = moka::sync::Cache::builder()
-            .max_capacity(max_bytes)
-            .weigher(|_: &PostId, card: &Card| u32::try_from(card.len()).unwrap_or(u32::MAX))
-            .time_to_live(CARD_TTL)
-            .build();
+    /// Cards held in `cards` (bounded, each kept at most [`CARD_TTL`] by its adapter).
+    pub fn new(cards: Arc<dyn CardStore>) -> Self {
         Self {
             inner: Some(Arc::new(Inner {
                 cards,
@@ -88,7 +85,7 @@ impl PostCards {
 
     /// The card of `post`, if held.
     pub fn get(&self, post: PostId) -> Option<Card> {
-        self.inner.as_ref()?.cards.get(&post)
+        self.inner.as_ref()?.cards.get(post)
     }
 
     /// The current epoch: take it before reading what you will render and store.
@@ -110,7 +107,7 @@ impl PostCards {
             inner.cards.insert(post, card);
             // A forget that raced with this insert moved the epoch after it removed: undo.
             if inner.epoch.load(Ordering::Acquire) != epoch.0 {
-                inner.cards.invalidate(&post);
+                inner.cards.remove(post);
             }
         }
     }
@@ -119,7 +116,7 @@ impl PostCards {
     pub fn forget(&self, post: PostId) {
         if let Some(inner) = &self.inner {
             inner.epoch.fetch_add(1, Ordering::AcqRel);
-            inner.cards.invalidate(&post);
+            inner.cards.remove(post);
         }
     }
 
@@ -127,7 +124,7 @@ impl PostCards {
     pub fn forget_all(&self) {
         if let Some(inner) = &self.inner {
             inner.epoch.fetch_add(1, Ordering::AcqRel);
-            inner.cards.invalidate_all();
+            inner.cards.clear();
         }
     }
 }
