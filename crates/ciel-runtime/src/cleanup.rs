@@ -96,7 +96,13 @@ mod tests {
         let text = prometheus::TextEncoder::new()
             .encode_to_string(&registry.gather())
             .unwrap();
-        for job in ["stories", "account_ages", "invites", "stale_uploads", "feed_heads"] {
+        for job in [
+            "stories",
+            "account_ages",
+            "invites",
+            "stale_uploads",
+            "feed_heads",
+        ] {
             for family in ["cleanup_runs_total", "cleanup_failures_total"] {
                 let series = format!("{family}{{job=\"{job}\"}} 0");
                 assert!(text.contains(&series), "missing {series} in:\n{text}");

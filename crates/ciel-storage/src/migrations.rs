@@ -29,16 +29,17 @@ struct Locked {
 /// migration with `run_in_transaction = false`) waits for every older snapshot to end — so a
 /// runner blocked in `pg_advisory_lock` and the runner building the index would wait for each
 /// other (Postgres reports a deadlock). Between tries this runner holds no snapshot.
-fn take_migration_lock(conn: &mut SyncPg) -> Result<(), StorageError> {
-    use diesel::RunQueryDsl;
+async fn take_migration_lock(conn: &mut AsyncPgConnection) -> Result<(), StorageError> {
+    use diesel_async::RunQueryDsl;
     loop {
         let got = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
             .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
-            .get_result::<Locked>(conn)?;
+            .get_result::<Locked>(conn)
+            .await?;
         if got.locked {
             return Ok(());
         }
-        std::thread::sleep(LOCK_RETRY);
+        tokio::time::sleep(LOCK_RETRY).await;
     }
 }
 
@@ -133,10 +134,10 @@ where
     T: Send + 'static,
     F: FnOnce(&mut SyncPg) -> Result<T, StorageError> + Send + 'static,
 {
-    let conn = crate::connect::establish(database_url).await?;
+    let mut conn = crate::connect::establish(database_url).await?;
+    take_migration_lock(&mut conn).await?;
     tokio::task::spawn_blocking(move || {
         let mut conn = SyncPg::from(conn);
-        take_migration_lock(&mut conn)?;
         let result = work(&mut conn);
         let unlock =
             conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));

@@ -1,12 +1,16 @@
 //! The followee lock of the head triggers (migration 2026-12-02-000100) under the real use
 //! cases: one pair following and unfollowing each other while both post and delete posts, all
-//! at once, never deadlocks (every call succeeds) and leaves every stored head exact.
+//! at once, never deadlocks (every call succeeds) and leaves every stored head exact (without
+//! the lock, stale heads show up within the first rounds).
 
 use crate::{count, setup, uow, user};
 use ciel_app::{AvatarUrls, CoreDeps, MediaUrls, PostService, SocialService, SystemClock};
 use ciel_domain::{MediaId, PostId, UserId};
 use futures_util::future::{BoxFuture, FutureExt, join_all};
 use std::sync::Arc;
+
+/// One use-case call: a post it wrote (author, id), or nothing; the error's text.
+type Call<'a> = BoxFuture<'a, Result<Option<(UserId, PostId)>, String>>;
 
 /// Edges whose stored head differs from the followee's newest post time.
 async fn stale_heads(db: &ciel_testkit::TestDb) -> i64 {
@@ -42,8 +46,7 @@ async fn a_pair_following_unfollowing_posting_and_deleting_at_once_never_deadloc
     let (ann_media, bob_media) = (media(ann).await, media(bob).await);
     let mut written: Vec<(UserId, PostId)> = Vec::new();
     for round in 0..4 {
-        let mut calls: Vec<BoxFuture<'_, Result<Option<(UserId, PostId)>, String>>> =
-            Vec::new();
+        let mut calls: Vec<Call<'_>> = Vec::new();
         for i in 0..12 {
             let (who, target) = if i % 2 == 0 { (ann, bob) } else { (bob, ann) };
             let social = &social;
@@ -55,7 +58,12 @@ async fn a_pair_following_unfollowing_posting_and_deleting_at_once_never_deadloc
                     } else {
                         social.unfollow(who, target).await.map(|_| None)
                     }
-                    .map_err(|e| format!("{} {who}: {e:?}", if follow { "follow" } else { "unfollow" }))
+                    .map_err(|e| {
+                        format!(
+                            "{} {who}: {e:?}",
+                            if follow { "follow" } else { "unfollow" }
+                        )
+                    })
                 }
                 .boxed(),
             );

@@ -485,7 +485,10 @@ async fn a_run_repairs_wrong_heads_of_follows_in_the_window_of_the_injected_cloc
         ),
     )
     .await;
-    assert_eq!(newest_busy, 3, "busy's three posts are the newest: {after:?}");
+    assert_eq!(
+        newest_busy, 3,
+        "busy's three posts are the newest: {after:?}"
+    );
     assert_eq!(
         count(
             &db,

@@ -300,7 +300,11 @@ async fn the_repair_sets_stale_heads_of_the_window_right_batch_by_batch_and_leav
         "NULL",
     )
     .await;
-    assert_eq!(stale_heads(&db).await, 1, "only the old edge is wrong so far");
+    assert_eq!(
+        stale_heads(&db).await,
+        1,
+        "only the old edge is wrong so far"
+    );
     // The races' outcomes: a missed post (head NULL, or older than the newest; a4's missing
     // head hides the newest posts from the first page), a head of a deleted post (newer than
     // the newest), and a head for a followee with no posts.
@@ -321,7 +325,14 @@ async fn the_repair_sets_stale_heads_of_the_window_right_batch_by_batch_and_leav
         &lit(at(399)),
     )
     .await;
-    set_edge(&db, viewer, authors[4], since + Duration::seconds(4), "NULL").await;
+    set_edge(
+        &db,
+        viewer,
+        authors[4],
+        since + Duration::seconds(4),
+        "NULL",
+    )
+    .await;
     set_edge(
         &db,
         viewer,
@@ -358,7 +369,11 @@ async fn the_repair_sets_stale_heads_of_the_window_right_batch_by_batch_and_leav
     }
     assert_eq!(walked, [(2, 1), (2, 2), (2, 2), (0, 0)]);
 
-    assert_eq!(stale_heads(&db).await, 1, "the edge before the window is left");
+    assert_eq!(
+        stale_heads(&db).await,
+        1,
+        "the edge before the window is left"
+    );
     assert_eq!(head(&db, old_viewer, authors[4]).await, None);
     assert_eq!(head(&db, viewer, authors[0]).await, Some(at(14)));
     assert_eq!(head(&db, viewer, authors[2]).await, Some(at(214)));
@@ -400,9 +415,7 @@ async fn the_repair_skips_a_followee_whose_lock_is_held_without_waiting() {
     // A writer of bob's posts holds bob's followee lock (an open transaction).
     let mut writer = connect(&db).await;
     writer
-        .batch_execute(&format!(
-            "BEGIN; SELECT followee_head_lock('{bob}'::uuid)"
-        ))
+        .batch_execute(&format!("BEGIN; SELECT followee_head_lock('{bob}'::uuid)"))
         .await
         .unwrap();
     let batch = tokio::time::timeout(
