@@ -3,8 +3,12 @@
 -- wrong, because neither transaction saw the other's uncommitted row.
 --
 -- Now the three head triggers first take one transaction-scoped advisory lock keyed by the
--- followee (`followee_head_lock`, two-key form: namespace 0x63686864 "chhd" and the hash of the
--- user id; the single-key space of the maintenance and migration locks is never touched). The
+-- followee (`followee_head_lock`, two-key form: namespace 0x63686864 "chhd" and the user id's
+-- hash folded into 1024 buckets; the single-key space of the maintenance and migration locks is
+-- never touched). Buckets, not one key per user: a bulk insert of posts by many authors in one
+-- transaction (fixtures, imports) holds at most 1024 of these locks instead of one per author,
+-- which would fill the server's lock table ("out of shared memory"); two users sharing a bucket
+-- only wait for each other's short post or follow transaction. The
 -- lock is taken in its own statement, so the statement that reads or writes the heads after it
 -- runs on a fresh snapshot (READ COMMITTED) that sees whatever the previous holder committed:
 --   * follow first: the post's AFTER INSERT (or DELETE) trigger waits for the follow to commit,
@@ -16,24 +20,28 @@
 -- tried deadlocked concurrent follows and unfollows of one pair, because it conflicted with the
 -- foreign-key checks' FOR KEY SHARE): this lock conflicts with nothing but itself, each of
 -- these transactions takes it for one user only (one edge or one author), and no transaction
--- that holds it ever waits for a lock that a transaction waiting for it can hold — a follow
+-- that holds it ever waits for a lock that a transaction waiting for it can hold (whichever
+-- users share the bucket) — a follow
 -- waits for it holding only the followee's users row (FOR NO KEY UPDATE, from the use case)
 -- and takes it before the edge row exists; a post or deletion waits for it holding its post
 -- row (and rows cascaded from it) and FOR KEY SHARE on the owner; after taking it they lock
 -- only the followee's trust row, the follow edges of that followee (post triggers) and insert
--- rows nobody else can see. The scheduled repair (`feed_heads`) only ever *tries* the lock and
--- skips locked edges, so it never waits at all. Full argument: docs/ARCHITECTURE.md, Home feed.
+-- rows nobody else can see. (A bulk load inserting posts of many authors in one transaction
+-- takes several buckets in row order and could deadlock with another such bulk load, never
+-- with the use cases, which take one.) The scheduled repair (`feed_heads`) only ever *tries*
+-- the lock and skips locked edges, so it never waits at all. Full argument:
+-- docs/ARCHITECTURE.md, Home feed.
 --
 -- Expand-only: new functions under new names; the trigger functions keep their signatures.
 
 CREATE FUNCTION followee_head_lock(followee uuid) RETURNS void
 LANGUAGE sql VOLATILE AS $$
-    SELECT pg_advisory_xact_lock(1667786852, hashtext(followee::text));
+    SELECT pg_advisory_xact_lock(1667786852, hashtext(followee::text) & 1023);
 $$;
 
 CREATE FUNCTION followee_head_try_lock(followee uuid) RETURNS boolean
 LANGUAGE sql VOLATILE AS $$
-    SELECT pg_try_advisory_xact_lock(1667786852, hashtext(followee::text));
+    SELECT pg_try_advisory_xact_lock(1667786852, hashtext(followee::text) & 1023);
 $$;
 
 CREATE OR REPLACE FUNCTION follows_take_followee_head() RETURNS trigger
