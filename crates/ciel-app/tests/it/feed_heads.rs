@@ -32,6 +32,7 @@ async fn a_pair_following_unfollowing_posting_and_deleting_at_once_never_deadloc
         avatars: AvatarUrls::new(None, None),
         media_urls: MediaUrls::new(None),
         clock: Arc::new(SystemClock),
+        cards: ciel_app::feed::PostCards::disabled(),
     };
     let social = SocialService::new(deps.clone());
     let posts = PostService::new(deps);

@@ -387,13 +387,13 @@ async fn the_loop_runs_at_start_and_stops_promptly_on_shutdown() {
     assert_eq!(counts.of_each(), [(1, 0); 5], "and runs no more");
 }
 
-/// The first page of `viewer`'s home feed (post ids), straight from the store.
+/// The first page of `viewer`'s home feed (post ids), straight from the store's keys.
 async fn first_page(pool: &PgPool, viewer: UserId, limit: i64) -> Vec<uuid::Uuid> {
     let out: Arc<Mutex<Vec<uuid::Uuid>>> = Arc::default();
     let slot = out.clone();
     let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
         Box::pin(async move {
-            let rows = tx.home_feed(viewer, None, limit).await?;
+            let rows = tx.home_feed_keys(viewer, None, limit).await?;
             *slot.lock().unwrap() = rows.iter().map(|p| p.id.as_uuid()).collect();
             Ok(())
         })

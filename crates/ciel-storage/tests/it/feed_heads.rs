@@ -218,7 +218,7 @@ async fn first_page(uow: &PgUnitOfWork, viewer: Uuid, limit: i64) -> Vec<Uuid> {
     let slot = out.clone();
     let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
         Box::pin(async move {
-            let rows = tx.home_feed(UserId::from(viewer), None, limit).await?;
+            let rows = tx.home_feed_keys(UserId::from(viewer), None, limit).await?;
             *slot.lock().unwrap() = rows.iter().map(|p| p.id.as_uuid()).collect();
             Ok(())
         })
