@@ -10,11 +10,12 @@
 --     that post's time, so a concurrent newer post's raise is never overwritten: the row is
 --     re-checked after the lock);
 --   * a new edge takes the followee's newest post time (BEFORE INSERT).
--- Known gap: a follow committed in the same instant as a post (or a deletion of the newest
+-- Known gap here: a follow committed in the same instant as a post (or a deletion of the newest
 -- post) by the followee does not see the other's uncommitted row, so that one edge's head can
 -- be off until the followee's next post. Closing it with a lock on the followee's users row
 -- deadlocked concurrent follows and unfollows of one pair (their use case already holds
--- row locks there), so it is left open and documented (docs/ARCHITECTURE.md).
+-- row locks there). Closed by migration 2026-12-02-000100_followee_head_locks (a followee
+-- advisory lock in these triggers); the cleanup step `feed_heads` repairs recent edges.
 -- Expand-only: the column is nullable and the previous build never names it.
 --
 -- Bulk loads that insert many posts in one statement pay one UPDATE per post; they may run

@@ -84,5 +84,29 @@ mod tests {
             ],
             [0, 1, 0]
         );
+        metrics.ran(CleanupJob::FeedHeads);
+        metrics.failed(CleanupJob::FeedHeads);
+        assert_eq!([runs("feed_heads"), failures("feed_heads")], [1, 1]);
+    }
+
+    #[test]
+    fn every_step_label_is_exported_at_zero_before_any_run() {
+        let registry = Registry::new();
+        ProcessMetrics::register(&registry).unwrap();
+        let text = prometheus::TextEncoder::new()
+            .encode_to_string(&registry.gather())
+            .unwrap();
+        for job in [
+            "stories",
+            "account_ages",
+            "invites",
+            "stale_uploads",
+            "feed_heads",
+        ] {
+            for family in ["cleanup_runs_total", "cleanup_failures_total"] {
+                let series = format!("{family}{{job=\"{job}\"}} 0");
+                assert!(text.contains(&series), "missing {series} in:\n{text}");
+            }
+        }
     }
 }

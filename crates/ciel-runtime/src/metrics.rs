@@ -1,6 +1,7 @@
 //! Process metrics beyond HTTP: the contract's counters and the database pool gauges, all in the
 //! one Prometheus registry that `/metrics` renders.
 
+use ciel_app::jobs::CleanupJob;
 use ciel_storage::{PgPool, PoolStats};
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
@@ -8,9 +9,6 @@ use prometheus::{
     GaugeVec, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry,
 };
-
-/// The background jobs whose runs are counted (`cleanup_*_total{job}`).
-pub const CLEANUP_JOBS: [&str; 4] = ["stories", "invites", "account_ages", "stale_uploads"];
 
 /// Counters the background loops update.
 #[derive(Clone)]
@@ -50,7 +48,8 @@ impl ProcessMetrics {
         registry.register(Box::new(m.notifications_worker_failures.clone()))?;
         registry.register(Box::new(m.cleanup_runs.clone()))?;
         registry.register(Box::new(m.cleanup_failures.clone()))?;
-        for job in CLEANUP_JOBS {
+        // Every step of the runner, by its own label (a new step cannot be forgotten here).
+        for job in CleanupJob::ALL.map(CleanupJob::label) {
             m.cleanup_runs.with_label_values(&[job]);
             m.cleanup_failures.with_label_values(&[job]);
         }

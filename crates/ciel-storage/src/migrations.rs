@@ -15,6 +15,34 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations")
 /// The advisory-lock key that serialises migration runs ("ciel" + "migr" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x6369_656c_6d69_6772;
 
+/// Pause between two tries of the migration lock.
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
+
+#[derive(diesel::QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    locked: bool,
+}
+
+/// Takes the session-level migration lock, *trying* it every 50 ms rather than waiting inside
+/// one statement: a waiting statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` (a
+/// migration with `run_in_transaction = false`) waits for every older snapshot to end — so a
+/// runner blocked in `pg_advisory_lock` and the runner building the index would wait for each
+/// other (Postgres reports a deadlock). Between tries this runner holds no snapshot.
+async fn take_migration_lock(conn: &mut AsyncPgConnection) -> Result<(), StorageError> {
+    use diesel_async::RunQueryDsl;
+    loop {
+        let got = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+            .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
+            .get_result::<Locked>(conn)
+            .await?;
+        if got.locked {
+            return Ok(());
+        }
+        tokio::time::sleep(LOCK_RETRY).await;
+    }
+}
+
 type SyncPg = AsyncConnectionWrapper<AsyncPgConnection>;
 
 /// What a migration run did.
@@ -106,10 +134,10 @@ where
     T: Send + 'static,
     F: FnOnce(&mut SyncPg) -> Result<T, StorageError> + Send + 'static,
 {
-    let conn = crate::connect::establish(database_url).await?;
+    let mut conn = crate::connect::establish(database_url).await?;
+    take_migration_lock(&mut conn).await?;
     tokio::task::spawn_blocking(move || {
         let mut conn = SyncPg::from(conn);
-        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
         let result = work(&mut conn);
         let unlock =
             conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));

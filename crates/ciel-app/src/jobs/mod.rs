@@ -8,9 +8,11 @@
 //! The steps: purge stories that expired more than 48 h ago, refresh `account_age_days` and
 //! recalculate the trust levels of the accounts whose age changed (with the domain's
 //! [`ciel_domain::trust::TrustRecord::recalculate_level`], which keeps Verified and forces New at
-//! three strikes), delete invalid invite codes that expired more than 30 days ago, and
-//! re-enqueue uploads stuck in `uploaded`/`processing` for 15 minutes (through the outbox). Time
-//! comes from the injected [`ciel_domain::ports::Clock`].
+//! three strikes), delete invalid invite codes that expired more than 30 days ago,
+//! re-enqueue uploads stuck in `uploaded`/`processing` for 15 minutes (through the outbox), and
+//! repair the stored followee heads of the follows created in the last 3 hours (the home feed's
+//! first page reads them; see `docs/ARCHITECTURE.md`, *Home feed*). Time comes from the injected
+//! [`ciel_domain::ports::Clock`].
 //!
 //! # Example
 //!
@@ -60,13 +62,14 @@
 //! let run = rt.block_on(runner.run_once());
 //! assert!(matches!(run, Err(AppError::Unavailable { .. })), "{run:?}");
 //! assert!(steps.0.lock().unwrap().is_empty());
-//! assert_eq!(CleanupJob::ALL.len(), 4);
+//! assert_eq!(CleanupJob::ALL.len(), 5);
 //! ```
 
 mod runner;
 mod steps;
 
 pub use runner::{JobRunner, RunOutcome, RunReport};
+pub use steps::HEAD_REPAIR_WINDOW;
 
 /// A cleanup step, as counted in `cleanup_runs_total{job}` / `cleanup_failures_total{job}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,15 +82,19 @@ pub enum CleanupJob {
     Invites,
     /// Re-enqueue up to 100 uploads stuck in `uploaded`/`processing` for 15 min (§3.9).
     StaleUploads,
+    /// Set the stored followee head of recent follows that differs from the followee's newest
+    /// post time (the home feed's first page).
+    FeedHeads,
 }
 
 impl CleanupJob {
     /// Every step, in the order a run executes them.
-    pub const ALL: [CleanupJob; 4] = [
+    pub const ALL: [CleanupJob; 5] = [
         Self::Stories,
         Self::AccountAges,
         Self::Invites,
         Self::StaleUploads,
+        Self::FeedHeads,
     ];
 
     /// The metric label.
@@ -97,6 +104,7 @@ impl CleanupJob {
             Self::AccountAges => "account_ages",
             Self::Invites => "invites",
             Self::StaleUploads => "stale_uploads",
+            Self::FeedHeads => "feed_heads",
         }
     }
 }

@@ -23,6 +23,10 @@ pub struct RunReport {
     pub invites_deleted: u64,
     /// Stale uploads whose job was enqueued again.
     pub uploads_requeued: u64,
+    /// Follow edges whose stored followee head was wrong and was set right.
+    pub heads_repaired: u64,
+    /// Wrong heads left for the next run (a concurrent writer held the followee's lock).
+    pub heads_skipped: u64,
     /// Steps that failed (the others still ran).
     pub failed: Vec<CleanupJob>,
 }
@@ -97,6 +101,14 @@ impl JobRunner {
                 CleanupJob::StaleUploads => crate::media::sweep::requeue_stale_uploads(uow, now)
                     .await
                     .map(|n| report.uploads_requeued = n),
+                CleanupJob::FeedHeads => {
+                    steps::repair_followee_heads(uow, now)
+                        .await
+                        .map(|(repaired, skipped)| {
+                            report.heads_repaired = repaired;
+                            report.heads_skipped = skipped;
+                        })
+                }
             };
             if let Err(err) = outcome {
                 self.observer.failed(job);

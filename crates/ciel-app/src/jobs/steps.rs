@@ -2,12 +2,24 @@
 
 use crate::error::AppError;
 use crate::tx::transact;
-use ciel_domain::ports::UnitOfWork;
+use chrono::Duration;
+use ciel_domain::ports::{FollowEdgeKey, UnitOfWork};
 use ciel_domain::retention::{invite_purge_cutoff, story_purge_cutoff};
 use ciel_domain::time::Timestamp;
 
 /// Trust rows aged (and re-levelled) per transaction.
 const AGE_BATCH: i64 = 500;
+
+/// Follow edges examined per transaction by the head repair.
+const HEAD_BATCH: i64 = 500;
+
+/// How far back the head repair looks: the follows created in the last 3 hours. A wrong head
+/// can only come from a follow committed with a post or deletion by its followee (a race the
+/// head triggers' followee lock closes since migration 2026-12-02-000100; this pass repairs
+/// what predates it or bypassed the triggers), so recent edges are the ones to check. Runs are
+/// hourly: the window covers the hour since the previous run plus two missed or failed runs
+/// (or an edge skipped twice because its followee was busy).
+pub const HEAD_REPAIR_WINDOW: Duration = Duration::hours(3);
 
 /// Deletes stories that expired more than 48 h before `now`; how many.
 pub(super) async fn purge_stories(uow: &dyn UnitOfWork, now: Timestamp) -> Result<u64, AppError> {
@@ -57,6 +69,30 @@ pub(super) async fn age_accounts(
         relevelled += changed;
         if batch < AGE_BATCH as u64 {
             return Ok((aged, relevelled));
+        }
+    }
+}
+
+/// Sets right the stored followee head of every follow created within [`HEAD_REPAIR_WINDOW`]
+/// before `now` whose head differs from the followee's newest post time, batch by batch (each
+/// batch one short transaction that never waits for a lock). Returns (repaired, skipped).
+pub(super) async fn repair_followee_heads(
+    uow: &dyn UnitOfWork,
+    now: Timestamp,
+) -> Result<(u64, u64), AppError> {
+    let since = now - HEAD_REPAIR_WINDOW;
+    let (mut repaired, mut skipped) = (0, 0);
+    let mut after: Option<FollowEdgeKey> = None;
+    loop {
+        let batch = transact(uow, move |tx| {
+            Box::pin(async move { Ok(tx.repair_followee_heads(since, after, HEAD_BATCH).await?) })
+        })
+        .await?;
+        repaired += batch.repaired;
+        skipped += batch.skipped;
+        after = batch.last;
+        if batch.examined < HEAD_BATCH as u64 {
+            return Ok((repaired, skipped));
         }
     }
 }

@@ -1,12 +1,13 @@
 //! The scheduled cleanup (`ciel_app::jobs::JobRunner`) over Postgres: a run with an injected
-//! clock promotes week-old accounts, purges old stories and dead invites; two runners elect one
+//! clock promotes week-old accounts, purges old stories and dead invites, repairs the wrong
+//! followee heads of recent follows (the window by the injected clock); two runners elect one
 //! executor per run; the loop stops at once on shutdown.
 
 use crate::{count, lit, now, setup, uow, user};
 use chrono::Duration;
-use ciel_app::jobs::{CleanupJob, JobObserver, JobRunner, RunOutcome};
+use ciel_app::jobs::{CleanupJob, HEAD_REPAIR_WINDOW, JobObserver, JobRunner, RunOutcome};
 use ciel_domain::UserId;
-use ciel_domain::ports::Clock;
+use ciel_domain::ports::{Clock, Tx, TxWork, UnitOfWork};
 use ciel_domain::time::Timestamp;
 use ciel_storage::PgPool;
 use ciel_testkit::TestDb;
@@ -39,7 +40,7 @@ impl JobObserver for Counts {
 
 impl Counts {
     /// (ran, failed) of each step, in run order.
-    fn of_each(&self) -> [(u32, u32); 4] {
+    fn of_each(&self) -> [(u32, u32); 5] {
         let map = self.0.lock().unwrap();
         CleanupJob::ALL.map(|job| map.get(&job).copied().unwrap_or_default())
     }
@@ -145,7 +146,7 @@ async fn a_run_promotes_week_old_accounts_by_the_injected_clock_and_keeps_the_ot
     );
     assert_eq!((report.accounts_aged, report.levels_changed), (5, 1));
     assert!(report.failed.is_empty());
-    assert_eq!(counts.of_each(), [(1, 0); 4]);
+    assert_eq!(counts.of_each(), [(1, 0); 5]);
     let points = format!(
         "user_trust_scores WHERE user_id = '{ready}' AND trust_points = 20 AND posts_count = 5"
     );
@@ -206,7 +207,7 @@ async fn stories_older_than_48_hours_past_expiry_and_dead_invites_are_purged() {
         0
     );
     assert_eq!(count(&db, "invite_codes").await, 2);
-    assert_eq!(counts.of_each(), [(1, 0); 4]);
+    assert_eq!(counts.of_each(), [(1, 0); 5]);
 }
 
 #[tokio::test]
@@ -290,7 +291,7 @@ async fn a_failing_step_is_counted_and_the_others_still_run() {
     };
 
     assert_eq!(report.failed, [CleanupJob::Stories]);
-    assert_eq!(counts.of_each(), [(1, 1), (1, 0), (1, 0), (1, 0)]);
+    assert_eq!(counts.of_each(), [(1, 1), (1, 0), (1, 0), (1, 0), (1, 0)]);
     assert_eq!(count(&db, "invite_codes").await, 0, "the invites step ran");
 }
 
@@ -339,7 +340,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
     assert_eq!(skipped.unwrap(), RunOutcome::Skipped);
     assert_eq!(
         second_counts.of_each(),
-        [(0, 0); 4],
+        [(0, 0); 5],
         "the second executed nothing"
     );
 
@@ -352,7 +353,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         matches!(outcome, RunOutcome::Ran(ref r) if r.failed.is_empty()),
         "{outcome:?}"
     );
-    assert_eq!(first_counts.of_each(), [(1, 0); 4]);
+    assert_eq!(first_counts.of_each(), [(1, 0); 5]);
     assert_eq!(advisory_locks(&db).await, 0, "released with the run");
 
     // The lock is free again: the next run is the second runner's.
@@ -360,7 +361,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         second.run_once().await.unwrap(),
         RunOutcome::Ran(_)
     ));
-    assert_eq!(second_counts.of_each(), [(1, 0); 4]);
+    assert_eq!(second_counts.of_each(), [(1, 0); 5]);
 }
 
 #[tokio::test]
@@ -371,17 +372,134 @@ async fn the_loop_runs_at_start_and_stops_promptly_on_shutdown() {
     let looping = tokio::spawn(runner.run_until(std::time::Duration::from_secs(3600), stopped));
     // Bounded wait for the start-up run (until its last job is counted).
     for _ in 0..400 {
-        if counts.of_each()[3].0 == 1 {
+        if counts.of_each()[4].0 == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert_eq!(counts.of_each(), [(1, 0); 4], "ran once at start");
+    assert_eq!(counts.of_each(), [(1, 0); 5], "ran once at start");
 
     stop.send(true).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(2), looping)
         .await
         .expect("the loop stops at once, not after the hour")
         .unwrap();
-    assert_eq!(counts.of_each(), [(1, 0); 4], "and runs no more");
+    assert_eq!(counts.of_each(), [(1, 0); 5], "and runs no more");
+}
+
+/// The first page of `viewer`'s home feed (post ids), straight from the store's keys.
+async fn first_page(pool: &PgPool, viewer: UserId, limit: i64) -> Vec<uuid::Uuid> {
+    let out: Arc<Mutex<Vec<uuid::Uuid>>> = Arc::default();
+    let slot = out.clone();
+    let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
+        Box::pin(async move {
+            let rows = tx.home_feed_keys(viewer, None, limit).await?;
+            *slot.lock().unwrap() = rows.iter().map(|p| p.id.as_uuid()).collect();
+            Ok(())
+        })
+    });
+    uow(pool).connection(work).await.unwrap();
+    std::mem::take(&mut *out.lock().unwrap())
+}
+
+/// Whether the edge `follower → followee` stores exactly its followee's newest post time.
+async fn head_is_exact(db: &TestDb, follower: UserId, followee: UserId) -> bool {
+    count(
+        db,
+        &format!(
+            "follows f WHERE f.follower_id = '{follower}' AND f.followee_id = '{followee}' \
+             AND f.followee_head IS NOT DISTINCT FROM \
+                 (SELECT max(p.created_at) FROM posts p WHERE p.owner_id = f.followee_id)"
+        ),
+    )
+    .await
+        == 1
+}
+
+#[tokio::test]
+async fn a_run_repairs_wrong_heads_of_follows_in_the_window_of_the_injected_clock_only() {
+    let (db, pool) = setup().await;
+    // Ten days behind the database's clock: by the real clock every edge below is old, so
+    // only the injected clock can put one in the window.
+    let clock = now() - Duration::days(10);
+    let [viewer, watcher, quiet, busy] = [
+        user(&db, "viewer").await,
+        user(&db, "watcher").await,
+        user(&db, "quiet").await,
+        user(&db, "busy").await,
+    ];
+    for (owner, hours) in [(quiet, 30), (quiet, 29), (busy, 5), (busy, 4), (busy, 3)] {
+        db.run_sql(&format!(
+            "INSERT INTO posts (owner_id, created_at) VALUES ('{owner}', {})",
+            lit(clock - Duration::hours(hours))
+        ))
+        .await;
+    }
+    // `viewer → busy` lost its head to the race (the newest posts are missing from the first
+    // page); `watcher → busy` is as wrong but older than the window; `viewer → quiet` is right.
+    let inside = lit(clock - HEAD_REPAIR_WINDOW + Duration::minutes(5));
+    let outside = lit(clock - HEAD_REPAIR_WINDOW - Duration::minutes(5));
+    db.run_sql(&format!(
+        "INSERT INTO follows (follower_id, followee_id) VALUES \
+           ('{viewer}', '{quiet}'), ('{viewer}', '{busy}'), ('{watcher}', '{busy}'); \
+         UPDATE follows SET created_at = {inside} WHERE follower_id = '{viewer}'; \
+         UPDATE follows SET followee_head = NULL WHERE followee_id = '{busy}'; \
+         UPDATE follows SET created_at = {outside} WHERE follower_id = '{watcher}';"
+    ))
+    .await;
+    let before = first_page(&pool, viewer, 2).await;
+    assert_eq!(before.len(), 2);
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "posts WHERE owner_id = '{quiet}' AND id IN ('{}', '{}')",
+                before[0], before[1]
+            )
+        )
+        .await,
+        2,
+        "with busy's head lost, the first page shows quiet's older posts"
+    );
+    let (runner, counts) = runner(&pool, clock);
+
+    let RunOutcome::Ran(report) = runner.run_once().await.unwrap() else {
+        panic!("ran");
+    };
+
+    assert_eq!((report.heads_repaired, report.heads_skipped), (1, 0));
+    assert_eq!(counts.of_each()[4], (1, 0), "feed_heads counted");
+    assert_eq!(CleanupJob::ALL[4].label(), "feed_heads");
+    assert!(head_is_exact(&db, viewer, busy).await);
+    assert!(head_is_exact(&db, viewer, quiet).await);
+    assert!(
+        !head_is_exact(&db, watcher, busy).await,
+        "the edge older than the window is untouched"
+    );
+    let after = first_page(&pool, viewer, 3).await;
+    let newest_busy = count(
+        &db,
+        &format!(
+            "posts WHERE owner_id = '{busy}' AND id IN ('{}', '{}', '{}')",
+            after[0], after[1], after[2]
+        ),
+    )
+    .await;
+    assert_eq!(
+        newest_busy, 3,
+        "busy's three posts are the newest: {after:?}"
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "posts p WHERE p.id = '{}' AND p.created_at = {}",
+                after[0],
+                lit(clock - Duration::hours(3))
+            )
+        )
+        .await,
+        1,
+        "newest first"
+    );
 }

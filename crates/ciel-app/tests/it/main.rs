@@ -1,8 +1,10 @@
 //! The use cases over the real Postgres unit of work: the rules that run inside one
 //! transaction (sign-up, the invite quota, refresh rotation, device registration, reports and
-//! takedowns, the scheduled jobs), proven against real rows and real locks.
+//! takedowns, the scheduled jobs, the followee-head lock under concurrent follows and posts),
+//! proven against real rows and real locks.
 
 mod devices;
+mod feed_heads;
 mod jobs;
 mod moderation;
 mod sessions;

@@ -1,5 +1,6 @@
 //! The maintenance store: what the scheduled cleanup jobs read and write (contract §3.3, §3.5,
-//! §3.6), and the lock that elects one executor per run across every instance.
+//! §3.6), the repair of stored followee heads (the home feed's first page), and the lock that
+//! elects one executor per run across every instance.
 //!
 //! # Example
 //!
@@ -26,6 +27,32 @@ use crate::ports::repo::RepoError;
 use crate::time::Timestamp;
 use async_trait::async_trait;
 
+/// A follow edge's place in the repair walk: edges are visited in `(created_at, follower,
+/// followee)` order, and a batch resumes after the last key of the previous one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FollowEdgeKey {
+    /// When the edge was created.
+    pub created_at: Timestamp,
+    /// Who follows.
+    pub follower: UserId,
+    /// Who is followed.
+    pub followee: UserId,
+}
+
+/// What one batch of the followee-head repair did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeadRepairBatch {
+    /// Edges examined (at most the batch limit; fewer means the walk is done).
+    pub examined: u64,
+    /// Edges whose stored head differed from the followee's newest post time and was set to it.
+    pub repaired: u64,
+    /// Stale edges left alone because a post, deletion or follow of that followee held its
+    /// head lock (or the edge row) at that moment: the next run looks again.
+    pub skipped: u64,
+    /// The last edge examined; `None` when there was none.
+    pub last: Option<FollowEdgeKey>,
+}
+
 /// Scheduled maintenance, inside a unit of work.
 #[async_trait]
 pub trait MaintenanceStore: Send {
@@ -44,6 +71,18 @@ pub trait MaintenanceStore: Send {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<UserId>, RepoError>;
+
+    /// Examines at most `limit` follow edges created at or after `since`, in `(created_at,
+    /// follower, followee)` order after `after`, and sets the stored head of each one that
+    /// differs from its followee's newest post time (none when the followee has no posts) to
+    /// that time. Never waits for a lock: a stale edge whose followee or row is locked by a
+    /// concurrent writer is counted as skipped.
+    async fn repair_followee_heads(
+        &mut self,
+        since: Timestamp,
+        after: Option<FollowEdgeKey>,
+        limit: i64,
+    ) -> Result<HeadRepairBatch, RepoError>;
 
     /// Deletes invalid invite codes that expired before `cutoff`; how many.
     async fn delete_invalid_invites_expired_before(

@@ -137,7 +137,8 @@ async fn every_design_series_is_present_with_sensible_values() {
     let deadline = Instant::now() + Duration::from_secs(30);
     let m = loop {
         let m = scrape(&app).await;
-        let ran = m.value("cleanup_runs_total", &[("job", "stories")]) >= 1.0;
+        // The last step of a run (the counters below expect the whole run).
+        let ran = m.value("cleanup_runs_total", &[("job", "feed_heads")]) >= 1.0;
         let counted = m.value("media_jobs_total", &[("outcome", "completed")]) >= 1.0;
         if ran && counted {
             break m;
@@ -215,7 +216,13 @@ async fn every_design_series_is_present_with_sensible_values() {
     );
     // Notifications are durable: never dropped. Cleanup: every job ran, none failed.
     assert_eq!(m.value("notifications_dropped_total", &[]), 0.0);
-    let jobs = ["stories", "invites", "account_ages", "stale_uploads"];
+    let jobs = [
+        "stories",
+        "invites",
+        "account_ages",
+        "stale_uploads",
+        "feed_heads",
+    ];
     m.assert_by("cleanup_runs_total", "job", &jobs.map(|job| (job, 1.0)));
     m.assert_by("cleanup_failures_total", "job", &jobs.map(|job| (job, 0.0)));
 

@@ -1,11 +1,12 @@
 //! `MaintenanceStore` on a unit of work's connection: the transaction-scoped advisory lock that
-//! elects one cleanup executor, and the cleanup statements (hourly, so plain SQL is fine here).
+//! elects one cleanup executor, and the cleanup statements (hourly, so plain SQL is fine here;
+//! the followee-head repair batch lives in `head_repair`).
 
 use super::PgTx;
 use crate::repos::errors::repo_error;
 use async_trait::async_trait;
 use ciel_domain::UserId;
-use ciel_domain::ports::{MaintenanceStore, RepoError};
+use ciel_domain::ports::{FollowEdgeKey, HeadRepairBatch, MaintenanceStore, RepoError};
 use ciel_domain::time::Timestamp;
 use ciel_schema::{invite_codes as ic, stories};
 use diesel::prelude::*;
@@ -70,6 +71,15 @@ impl MaintenanceStore for PgTx<'_> {
             .await
             .map(|rows| rows.into_iter().map(|r| UserId::from(r.user_id)).collect())
             .map_err(repo_error)
+    }
+
+    async fn repair_followee_heads(
+        &mut self,
+        since: Timestamp,
+        after: Option<FollowEdgeKey>,
+        limit: i64,
+    ) -> Result<HeadRepairBatch, RepoError> {
+        super::head_repair::repair_batch(self.conn, since, after, limit).await
     }
 
     async fn delete_invalid_invites_expired_before(

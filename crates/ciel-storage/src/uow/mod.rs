@@ -7,6 +7,7 @@ mod accounts;
 mod devices;
 mod feed;
 mod graph;
+mod head_repair;
 mod invites;
 mod maintenance;
 mod media;

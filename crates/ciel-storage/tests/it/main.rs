@@ -2,6 +2,7 @@
 
 mod accounts;
 mod feed;
+mod feed_heads;
 mod graph;
 mod migrations;
 mod notifications;
