@@ -440,7 +440,7 @@ fn main() {
         webp_decode * 1e3
     );
     println!(
-        "stages, 1 thread: WebP derivatives {:.1} ms = decode scaled to the medium {:.1} ms + encode medium {:.1} ms + encode thumb {:.1} ms + rest (strip, thumb resize, BlurHash) {:.1} ms",
+        "stages, 1 thread: WebP derivatives {:.1} ms = decode scaled to the medium {:.1} ms + encode medium {:.1} ms + encode thumb {:.1} ms + rest by difference (strip, thumb resize, BlurHash, timing noise) {:.1} ms",
         webp_total * 1e3,
         webp_decode * 1e3,
         webp_medium_encode * 1e3,
