@@ -7,6 +7,7 @@
 //! of the same 4000×3000 JPEG (not timed), then `POST …/complete` and polling
 //! `GET …/status` every 10 ms until `completed` (timed). Prints p50/p90/p99/max against the
 //! target (p99 ≤ 5 s) and the worker's own mean job time from `media_job_duration_seconds`.
+//! Progress goes to stderr, the table to stdout (as the other benches print theirs).
 //!
 //! Arguments: `--uploads N` (default 40).
 
@@ -149,7 +150,8 @@ async fn one_upload(
     }
 }
 
-/// `media_job_duration_seconds` sum / count from the API's `/metrics`.
+/// `media_job_duration_seconds{outcome="completed"}` sum / count from the API's `/metrics`
+/// (the histogram is labelled by outcome, so the unlabelled name never has a sample).
 async fn mean_job_seconds(client: &reqwest::Client, base: &str) -> Result<Option<f64>> {
     let text = client
         .get(format!("{base}/metrics"))
@@ -159,8 +161,14 @@ async fn mean_job_seconds(client: &reqwest::Client, base: &str) -> Result<Option
         .text()
         .await?;
     let sample = |name: &str| -> Option<f64> {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        text.lines().find_map(|l| {
+            l.strip_prefix(name)?
+                .trim_start()
+                .strip_prefix(r#"{outcome="completed"}"#)?
+                .trim()
+                .parse()
+                .ok()
+        })
     };
     Ok(
         match (
@@ -183,32 +191,34 @@ fn report(latencies: &mut [Duration], bytes: usize, job_mean: Option<f64>) {
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let p99 = quantile(latencies, 0.99);
-    eprintln!();
-    eprintln!(
+    println!();
+    println!(
         "media-e2e: complete → completed, 4000x3000 JPEG ({bytes} bytes), {} uploads, idle \
          combined worker (release)",
         latencies.len()
     );
-    eprintln!("  p50  {:>7.0} ms", ms(quantile(latencies, 0.50)));
-    eprintln!("  p90  {:>7.0} ms", ms(quantile(latencies, 0.90)));
-    eprintln!(
+    println!("  p50  {:>7.0} ms", ms(quantile(latencies, 0.50)));
+    println!("  p90  {:>7.0} ms", ms(quantile(latencies, 0.90)));
+    println!(
         "  p99  {:>7.0} ms   target ≤ {:.0} ms: {}",
         ms(p99),
         ms(TARGET_P99),
         if p99 <= TARGET_P99 { "met" } else { "MISSED" }
     );
-    eprintln!(
+    println!(
         "  max  {:>7.0} ms",
         ms(*latencies.last().expect("at least one"))
     );
     if let Some(mean) = job_mean {
-        eprintln!(
+        println!(
             "  worker's mean job time (media_job_duration_seconds): {:.0} ms",
             mean * 1e3
         );
+    } else {
+        println!("  worker's mean job time: no completed job in /metrics");
     }
     if latencies.len() < 100 {
-        eprintln!(
+        println!(
             "  (with fewer than 100 uploads, p99 is the slowest upload; --uploads N for more)"
         );
     }
