@@ -255,7 +255,7 @@ impl AuthService {
             ));
         }
         // A place in the hashing queue first: a login the pool would refuse costs no query.
-        let place = self.passwords.reserve()?;
+        let place = self.passwords.reserve_or_pause().await?;
         let creds = self
             .accounts
             .credentials(email.trim())
