@@ -372,3 +372,25 @@ async fn a_repeated_authorization_header_is_refused() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn an_unreadable_hop_is_not_skipped_to_the_clients_own_entries() {
+    let app = limited_app(&[("TRUSTED_PROXY_CIDRS", "127.0.0.1/32")]).await;
+    // A trusted proxy that cannot name the client writes a placeholder (Squid's `unknown`,
+    // nginx's `unix:`); the entries left of it are the client's own and must not key it.
+    let login = |xff: String| {
+        app.client
+            .post(app.url("/v1/auth/login"))
+            .header("x-forwarded-for", xff)
+            .json(&json!({"email": "nobody@example.com", "password": "Wrong1234"}))
+            .send()
+    };
+    for i in 0..10 {
+        let res = login(format!("203.0.113.{i}, unknown")).await.unwrap();
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    for i in 10..13 {
+        let res = login(format!("203.0.113.{i}, unknown")).await.unwrap();
+        assert_error(res, 429, IP_LIMITED).await;
+    }
+}
