@@ -1,7 +1,8 @@
 //! Admin authorization: `x-admin-token` compared in constant time (contract §1.4). Wrong or
-//! missing tokens are limited per client IP (`admin_token`, 10 per hour): once an address has
-//! used its failures, every admin request from it is refused with 429 — the right token too,
-//! so guessing learns nothing more.
+//! missing tokens are limited per client IP (`admin_token`, 10 per hour): a wrong token is
+//! counted before it is answered (guesses sent at once get at most the limit of 403s), and once
+//! an address has used its failures, every admin request from it is refused with 429 — the
+//! right token too, so guessing learns nothing more.
 
 use crate::error::{ApiError, json_error_response};
 use crate::middleware::client_ip::ClientIp;
@@ -92,24 +93,24 @@ impl FromRequest for AdminAuth {
                 .as_ref()
                 .filter(|s| s.settings.rate_limits_enabled && configured.is_some())
                 .zip(ip);
-            if let Some((state, ip)) = limited {
-                let left = state.ratelimits.peek_ip(ip, IpAction::AdminToken).await;
-                if !left.allowed {
-                    state
-                        .metrics
-                        .rate_limit_rejected("ip", IpAction::AdminToken.name());
-                    return Err(too_many(&left));
-                }
+            let verdict = check_admin_token(configured.as_deref(), presented.as_deref());
+            let Some((state, ip)) = limited else {
+                return verdict.map(|()| AdminAuth).map_err(Into::into);
+            };
+            // A wrong token is counted atomically before it is answered, so guesses sent at
+            // once get no more answers than the limit; a right one only looks. Once the
+            // failures are used, both get the same 429.
+            let decision = match verdict {
+                Ok(()) => state.ratelimits.peek_ip(ip, IpAction::AdminToken).await,
+                Err(_) => state.ratelimits.check_ip(ip, IpAction::AdminToken).await,
+            };
+            if !decision.allowed {
+                state
+                    .metrics
+                    .rate_limit_rejected("ip", IpAction::AdminToken.name());
+                return Err(too_many(&decision));
             }
-            match check_admin_token(configured.as_deref(), presented.as_deref()) {
-                Ok(()) => Ok(AdminAuth),
-                Err(refusal) => {
-                    if let Some((state, ip)) = limited {
-                        state.ratelimits.check_ip(ip, IpAction::AdminToken).await;
-                    }
-                    Err(refusal.into())
-                }
-            }
+            verdict.map(|()| AdminAuth).map_err(Into::into)
         })
     }
 }

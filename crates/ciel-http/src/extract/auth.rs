@@ -7,7 +7,7 @@ use crate::middleware::ratelimit::Authenticated;
 use crate::state::HttpState;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use ciel_domain::UserId;
 use futures_util::future::LocalBoxFuture;
@@ -25,10 +25,20 @@ fn unauthorized(message: &str) -> ApiError {
 }
 
 /// The token after `Bearer ` (case-sensitive prefix), or the contract's 401.
+/// The one `Authorization` line of a request; `Err(())` when there are several (a proxy that
+/// reads the last line and this server would otherwise see different callers).
+pub(crate) fn single_authorization(headers: &HeaderMap) -> Result<Option<&HeaderValue>, ()> {
+    let mut lines = headers.get_all(AUTHORIZATION);
+    let first = lines.next();
+    match lines.next() {
+        Some(_) => Err(()),
+        None => Ok(first),
+    }
+}
+
 fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
-    let header = req
-        .headers()
-        .get(AUTHORIZATION)
+    let header = single_authorization(req.headers())
+        .map_err(|()| unauthorized("invalid Authorization header"))?
         .ok_or_else(|| unauthorized("missing Authorization header"))?;
     let value = header
         .to_str()

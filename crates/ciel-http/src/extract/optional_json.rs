@@ -14,6 +14,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use serde::de::{DeserializeOwned, IgnoredAny};
+use std::time::Duration;
 
 /// A required JSON body.
 #[derive(Debug)]
@@ -58,12 +59,34 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads the body (bounded by the app's `PayloadConfig`): `None` when it is empty.
+/// How long a JSON body may take to arrive once the handler asks for it. Bodies are small
+/// (uploads go to storage through presigned URLs), so a body still arriving after this is a
+/// client holding a handler open byte by byte: 408 and the connection is dropped.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Reads the body (bounded by the app's `PayloadConfig` and [`BODY_READ_TIMEOUT`]): `None`
+/// when it is empty.
 async fn read_body(
     req: HttpRequest,
     bytes: impl std::future::Future<Output = Result<web::Bytes, actix_web::Error>>,
 ) -> Result<Option<web::Bytes>, ApiError> {
-    let body = bytes.await.map_err(|e| {
+    read_body_within(req, bytes, BODY_READ_TIMEOUT).await
+}
+
+async fn read_body_within(
+    req: HttpRequest,
+    bytes: impl std::future::Future<Output = Result<web::Bytes, actix_web::Error>>,
+    deadline: Duration,
+) -> Result<Option<web::Bytes>, ApiError> {
+    let read = actix_web::rt::time::timeout(deadline, bytes)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request body not received in time",
+            )
+        })?;
+    let body = read.map_err(|e| {
         if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
             json_rejection(&JsonPayloadError::Overflow {
                 limit: crate::BODY_LIMIT_BYTES,
@@ -140,5 +163,20 @@ mod tests {
         assert_eq!(status("[1, 2, 3]"), 422);
         assert_eq!(status("1.5"), 422);
         assert!(parse_json::<Shape>(b"{\"days_valid\": 3, \"extra\": true}").is_ok());
+    }
+
+    #[actix_web::test]
+    async fn a_body_that_never_finishes_is_408_at_the_deadline() {
+        // Found from outside: `Content-Length: 100` sent one byte a second held a login
+        // handler with no answer for over a minute.
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        let never = std::future::pending::<Result<web::Bytes, actix_web::Error>>();
+        let started = std::time::Instant::now();
+        let err = read_body_within(req, never, std::time::Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status_code_u16(), 408);
+        assert_eq!(err.message(), "request body not received in time");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

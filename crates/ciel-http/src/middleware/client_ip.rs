@@ -19,7 +19,9 @@ pub fn peer_is_trusted(peer: IpAddr, trusted: &[IpNet]) -> bool {
 /// Resolves the client IP: behind a trusted peer, walk `X-Forwarded-For` from the right and
 /// take the first hop that is not a trusted proxy (all trusted → the leftmost); otherwise the
 /// socket address. `forwarded_for` holds every `X-Forwarded-For` header line in order: some
-/// proxies add a line instead of appending, so the hops are those of all lines joined.
+/// proxies add a line instead of appending, so the hops are those of all lines joined. A hop
+/// that is no address (`unknown`, `unix:`, garbage) ends the walk at the peer: the hops left
+/// of it are whatever the client sent, and skipping to them would let it pick its own key.
 pub fn resolve_client_ip<'a>(
     peer: IpAddr,
     forwarded_for: impl IntoIterator<Item = &'a str>,
@@ -28,17 +30,19 @@ pub fn resolve_client_ip<'a>(
     if !is_trusted(peer, trusted) {
         return peer;
     }
-    let hops: Vec<IpAddr> = forwarded_for
+    let hops: Vec<Option<IpAddr>> = forwarded_for
         .into_iter()
         .flat_map(|line| line.split(','))
-        .filter_map(|hop| parse_hop(hop.trim()))
+        .map(|hop| parse_hop(hop.trim()))
         .collect();
-    hops.iter()
-        .rev()
-        .find(|ip| !is_trusted(**ip, trusted))
-        .or_else(|| hops.first())
-        .copied()
-        .unwrap_or(peer)
+    for hop in hops.iter().rev() {
+        match hop {
+            None => return peer,
+            Some(ip) if !is_trusted(*ip, trusted) => return *ip,
+            Some(_) => {}
+        }
+    }
+    hops.first().copied().flatten().unwrap_or(peer)
 }
 
 /// Parses one `X-Forwarded-For` hop: a bare address, `[v6]`, `[v6]:port` or `v4:port`.
@@ -105,8 +109,13 @@ mod tests {
         assert_eq!(got, "7.7.7.7".parse::<IpAddr>().unwrap());
         let got = resolve_client_ip(peer, ["6.6.6.6, 1.1.1.1", "8.8.8.8"], &trusted);
         assert_eq!(got, "8.8.8.8".parse::<IpAddr>().unwrap());
+        // A hop that is no address ends the walk at the peer, never at the client's entries.
         let got = resolve_client_ip(peer, ["10.0.0.3", "garbage, 10.0.0.4"], &trusted);
-        assert_eq!(got, "10.0.0.3".parse::<IpAddr>().unwrap());
+        assert_eq!(got, peer);
+        let got = resolve_client_ip(peer, ["6.6.6.6, unknown"], &trusted);
+        assert_eq!(got, peer);
+        let got = resolve_client_ip(peer, ["garbage, 6.6.6.6, 10.0.0.4"], &trusted);
+        assert_eq!(got, "6.6.6.6".parse::<IpAddr>().unwrap());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::state::HttpState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::{ConnectionType, Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 use std::time::Instant;
@@ -125,7 +125,14 @@ pub async fn edge(
         // this one could return `Err`, and none does. (The request cannot be kept to build a
         // response here: routing needs it unshared.)
         let res = next.call(req).instrument(span.clone()).await?;
-        ensure_json_error_body(res.map_into_boxed_body())
+        let mut res = ensure_json_error_body(res.map_into_boxed_body());
+        if res.status() == StatusCode::REQUEST_TIMEOUT {
+            // The body did not arrive in time: do not keep draining it on this connection.
+            res.response_mut()
+                .head_mut()
+                .set_connection_type(ConnectionType::Close);
+        }
+        res
     };
 
     let served_by = state

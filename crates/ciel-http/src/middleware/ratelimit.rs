@@ -7,13 +7,14 @@
 //! [`AuthUser`]: crate::extract::AuthUser
 
 use crate::error::json_error_response;
+use crate::extract::auth::single_authorization;
 use crate::middleware::client_ip::ClientIp;
 use crate::middleware::route::{self, MatchedRoute};
 use crate::state::HttpState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use ciel_domain::UserId;
@@ -83,9 +84,9 @@ pub async fn rate_limit(
         }
         Limited::User(class) => {
             // Only requests with a valid bearer token are user-limited.
-            let token = req
-                .headers()
-                .get(AUTHORIZATION)
+            let token = single_authorization(req.headers())
+                .ok()
+                .flatten()
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_owned());

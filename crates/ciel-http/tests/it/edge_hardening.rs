@@ -318,3 +318,79 @@ async fn wrong_admin_tokens_are_limited_per_ip() {
     // Another address is unaffected.
     assert_eq!(attempt("198.51.100.2", token).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn concurrent_wrong_admin_tokens_get_no_more_answers_than_the_limit() {
+    let app = limited_app(&[("TRUSTED_PROXY_CIDRS", "127.0.0.1/32")]).await;
+    // Found from outside with `curl -Z --parallel-max 100`: a hundred guesses sent at once all
+    // passed the "any failures left?" look before any was counted, and 92 were answered 403.
+    let attempts = (0..40).map(|i| {
+        app.client
+            .post(app.url("/v1/admin/invites"))
+            .header("x-forwarded-for", "198.51.100.77")
+            .header("x-admin-token", format!("guess-{i}"))
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.expect("response").status().as_u16())
+        .collect();
+    let answered = statuses.iter().filter(|s| **s == 403).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((answered, refused), (10, 30), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_repeated_authorization_header_is_refused() {
+    let app = limited_app(&[]).await;
+    let user = app.user("twoauth").await;
+    // Found from outside: `-H "Authorization: Bearer <good>" -H "Authorization: Bearer junk"`
+    // was served as the first token's user, while a proxy reading the last line sees another.
+    for pair in [
+        [user.bearer(), "Bearer junk".to_owned()],
+        ["Bearer junk".to_owned(), user.bearer()],
+        [user.bearer(), user.bearer()],
+    ] {
+        let res = app
+            .client
+            .get(app.url("/v1/auth/me"))
+            .header("authorization", &pair[0])
+            .header("authorization", &pair[1])
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, 401, "invalid Authorization header").await;
+    }
+    // One line is still served.
+    let res = app
+        .client
+        .get(app.url("/v1/auth/me"))
+        .header("authorization", user.bearer())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unreadable_hop_is_not_skipped_to_the_clients_own_entries() {
+    let app = limited_app(&[("TRUSTED_PROXY_CIDRS", "127.0.0.1/32")]).await;
+    // A trusted proxy that cannot name the client writes a placeholder (Squid's `unknown`,
+    // nginx's `unix:`); the entries left of it are the client's own and must not key it.
+    let login = |xff: String| {
+        app.client
+            .post(app.url("/v1/auth/login"))
+            .header("x-forwarded-for", xff)
+            .json(&json!({"email": "nobody@example.com", "password": "Wrong1234"}))
+            .send()
+    };
+    for i in 0..10 {
+        let res = login(format!("203.0.113.{i}, unknown")).await.unwrap();
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    for i in 10..13 {
+        let res = login(format!("203.0.113.{i}, unknown")).await.unwrap();
+        assert_error(res, 429, IP_LIMITED).await;
+    }
+}
