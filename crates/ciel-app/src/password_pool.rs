@@ -306,7 +306,10 @@ mod tests {
         ));
         assert!(asked.elapsed() >= Duration::from_millis(300));
         drop(place);
-        assert!(pool.reserve_or_pause().await.is_ok(), "a free place is not paused");
+        assert!(
+            pool.reserve_or_pause().await.is_ok(),
+            "a free place is not paused"
+        );
         release.send(()).unwrap();
         holder.await.unwrap().unwrap();
     }
