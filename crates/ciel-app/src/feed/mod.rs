@@ -53,7 +53,7 @@
 //!
 //! struct Never;
 //! impl FeedRenderer for Never {
-//!     fn card(&self, _: &PostView) -> Result<Vec<u8>, AppError> { panic!("a hit renders nothing") }
+//!     fn card(&self, _: PostView) -> Result<Vec<u8>, AppError> { panic!("a hit renders nothing") }
 //!     fn page(&self, _: &[Card], _: Option<Cursor>) -> Vec<u8> { panic!("a hit renders nothing") }
 //! }
 //! let first = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
@@ -78,6 +78,7 @@ use crate::cache_keys;
 use crate::deps::CoreDeps;
 use crate::error::AppError;
 use crate::post_view::PostView;
+use crate::posts::assemble::owner_avatar;
 use crate::tx;
 use cards::Card;
 use ciel_domain::pagination::DEFAULT_PAGE_LIMIT;
@@ -94,7 +95,7 @@ pub const HOME_FEED_TTL: Duration = Duration::from_secs(30);
 /// its business), the feed decides what is rendered when.
 pub trait FeedRenderer {
     /// One post as a feed page shows it: a complete JSON value.
-    fn card(&self, post: &PostView) -> Result<Vec<u8>, AppError>;
+    fn card(&self, post: PostView) -> Result<Vec<u8>, AppError>;
     /// The page body around `cards` (already rendered, in page order).
     fn page(&self, cards: &[Card], next_cursor: Option<Cursor>) -> Vec<u8>;
 }
@@ -233,23 +234,13 @@ impl FeedService {
         let mut urls: HashMap<String, Option<String>> = HashMap::new();
         let mut cards = HashMap::with_capacity(posts.len());
         for post in posts {
-            let owner_avatar_url = match &post.owner_avatar_key {
-                Some(key) => match urls.get(key) {
-                    Some(url) => url.clone(),
-                    None => {
-                        let url = self.deps.avatars.url(Some(key)).await;
-                        urls.insert(key.clone(), url.clone());
-                        url
-                    }
-                },
-                None => None,
-            };
+            let owner_avatar_url = owner_avatar(&self.deps, &mut urls, &post).await;
             let id = post.id;
             let view = PostView {
                 owner_avatar_url,
                 ..PostView::bare(post)
             };
-            cards.insert(id, Card::from(renderer.card(&view)?));
+            cards.insert(id, Card::from(renderer.card(view)?));
         }
         Ok(cards)
     }

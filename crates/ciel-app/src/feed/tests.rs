@@ -103,7 +103,7 @@ fn user() -> UserId {
 struct NeverRender;
 
 impl FeedRenderer for NeverRender {
-    fn card(&self, _: &PostView) -> Result<Vec<u8>, AppError> {
+    fn card(&self, _: PostView) -> Result<Vec<u8>, AppError> {
         panic!("a hit must not render")
     }
     fn page(&self, _: &[cards::Card], _: Option<Cursor>) -> Vec<u8> {

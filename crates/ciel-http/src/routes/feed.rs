@@ -25,8 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 struct JsonFeed;
 
 impl FeedRenderer for JsonFeed {
-    fn card(&self, post: &PostView) -> Result<Vec<u8>, AppError> {
-        serde_json::to_vec(&PostDto::from(post.clone())).map_err(AppError::internal)
+    fn card(&self, post: PostView) -> Result<Vec<u8>, AppError> {
+        serde_json::to_vec(&PostDto::from(post)).map_err(AppError::internal)
     }
 
     fn page(&self, cards: &[Card], next_cursor: Option<Cursor>) -> Vec<u8> {
@@ -121,7 +121,7 @@ mod tests {
         for (views, cursor) in [(views.clone(), cursor), (views, None), (Vec::new(), None)] {
             let cards: Vec<Card> = views
                 .iter()
-                .map(|v| Card::from(JsonFeed.card(v).unwrap()))
+                .map(|v| Card::from(JsonFeed.card(v.clone()).unwrap()))
                 .collect();
             let expected = serde_json::to_vec(&PageDto::from_page(
                 Page {
