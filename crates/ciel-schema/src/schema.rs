@@ -123,6 +123,34 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
 
+    /// The `home_timeline` table.
+    home_timeline (viewer_id, created_at, post_id) {
+        /// The `viewer_id` column.
+        viewer_id -> Uuid,
+        /// The `created_at` column.
+        created_at -> Timestamptz,
+        /// The `post_id` column.
+        post_id -> Uuid,
+        /// The `author_id` column.
+        author_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    /// The `home_timeline_horizon` table.
+    home_timeline_horizon (viewer_id) {
+        /// The `viewer_id` column.
+        viewer_id -> Uuid,
+        /// The `horizon` column.
+        horizon -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
     /// The `invite_codes` table.
     invite_codes (code) {
         /// The `code` column.
@@ -562,6 +590,7 @@ diesel::table! {
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(comments -> users (user_id));
+diesel::joinable!(home_timeline_horizon -> users (viewer_id));
 diesel::joinable!(likes -> posts (post_id));
 diesel::joinable!(likes -> users (user_id));
 diesel::joinable!(media -> users (owner_id));
@@ -593,6 +622,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     device_fingerprints,
     follows,
+    home_timeline,
+    home_timeline_horizon,
     invite_codes,
     invite_relationships,
     job_outbox,

@@ -1,12 +1,14 @@
-//! `FeedStore` on a unit of work's connection: one call of the `home_feed_keys` SQL function
-//! (migration `2026-12-02-000200_home_feed_keys`): the first page walks the follower's stored
-//! followee heads, later pages merge a per-author top-N over `posts_owner_created_idx`; either
-//! way the cost is bounded by the page size (and, for later pages, the follow count), and only
-//! keys come back (the posts are loaded by `PostStore::load_posts` for the ones not rendered).
+//! `FeedStore` on a unit of work's connection. A first page is one range scan of the viewer's
+//! materialised timeline (`home_timeline`, migration `2026-12-02-000400_home_timeline`, kept by
+//! triggers): it is exact when it is full and its last row is newer than the viewer's horizon
+//! (or the viewer has none), which is the common case. Otherwise, and for later pages, one call
+//! of the `home_feed_keys` SQL function answers (from the timeline where it is exact there,
+//! else from the per-followee merge `home_feed_merge_keys`). Either way the cost is bounded by
+//! the page size, and only keys come back (the posts are loaded by `PostStore::load_posts` for
+//! the ones not rendered).
 //!
-//! The call is written with the diesel DSL (`define_sql_function!`), so diesel prepares it once
-//! per connection and reuses it; the function's own query is planned once per session by
-//! plpgsql.
+//! Both statements are written with the diesel DSL, so diesel prepares each once per connection
+//! and reuses it; the function's own queries are planned once per session by plpgsql.
 
 use super::PgTx;
 use crate::repos::errors::repo_error;
@@ -15,6 +17,9 @@ use chrono::{DateTime, Utc};
 use ciel_domain::ports::{FeedStore, RepoError};
 use ciel_domain::posts::PostKey;
 use ciel_domain::{Cursor, PostId, UserId};
+use ciel_schema::{blocks, home_timeline, home_timeline_horizon, users};
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
@@ -30,6 +35,66 @@ diesel::define_sql_function! {
     ) -> Record<(SqlUuid, Timestamptz)>;
 }
 
+/// One row of a first page read from the timeline, with the viewer's horizon (the same on
+/// every row; `None`: the timeline is complete).
+type TimelineRow = (Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Whether `rows` (at most `fetch`, newest first) are exactly the first `fetch` posts of the
+/// feed: the timeline holds every post newer than the horizon, so a full read whose last row
+/// is newer than it misses nothing, and without a horizon nothing is missing at all. An empty
+/// read says nothing (no row carries the horizon).
+fn timeline_answers(rows: &[TimelineRow], fetch: usize) -> bool {
+    match rows.last() {
+        None => false,
+        Some((_, _, None)) => true,
+        Some((_, last, Some(horizon))) => rows.len() == fetch && last > horizon,
+    }
+}
+
+impl PgTx<'_> {
+    /// The first `fetch` rows of `viewer`'s timeline, leaving out (as the merge does)
+    /// soft-deleted authors other than the viewer and authors blocked either way (a block
+    /// removes the follows between the two, but the read does not rely on it).
+    async fn timeline_first_page(
+        &mut self,
+        viewer: Uuid,
+        fetch: i64,
+    ) -> Result<Vec<TimelineRow>, RepoError> {
+        let horizon = home_timeline_horizon::table
+            .filter(home_timeline_horizon::viewer_id.eq(viewer))
+            .select(home_timeline_horizon::horizon)
+            .single_value();
+        let deleted_author = users::table
+            .filter(users::id.eq(home_timeline::author_id))
+            .filter(users::deleted_at.is_not_null());
+        // Uncorrelated: each is one index range scan of the viewer's blocks, hashed.
+        let blocked_by_viewer = blocks::table
+            .filter(blocks::blocker_id.eq(viewer))
+            .select(blocks::blocked_id);
+        let blocking_viewer = blocks::table
+            .filter(blocks::blocked_id.eq(viewer))
+            .select(blocks::blocker_id);
+        home_timeline::table
+            .filter(home_timeline::viewer_id.eq(viewer))
+            .filter(
+                home_timeline::author_id
+                    .eq(viewer)
+                    .or(not(exists(deleted_author))),
+            )
+            .filter(not(home_timeline::author_id.eq_any(blocked_by_viewer)))
+            .filter(not(home_timeline::author_id.eq_any(blocking_viewer)))
+            .order((
+                home_timeline::created_at.desc(),
+                home_timeline::post_id.desc(),
+            ))
+            .limit(fetch)
+            .select((home_timeline::post_id, home_timeline::created_at, horizon))
+            .load(self.conn)
+            .await
+            .map_err(repo_error)
+    }
+}
+
 #[async_trait]
 impl FeedStore for PgTx<'_> {
     async fn home_feed_keys(
@@ -38,6 +103,16 @@ impl FeedStore for PgTx<'_> {
         after: Option<Cursor>,
         fetch: i64,
     ) -> Result<Vec<PostKey>, RepoError> {
+        let key = |(id, created_at): (Uuid, DateTime<Utc>)| PostKey {
+            id: PostId::from(id),
+            created_at,
+        };
+        if after.is_none() {
+            let rows = self.timeline_first_page(viewer.as_uuid(), fetch).await?;
+            if timeline_answers(&rows, usize::try_from(fetch).unwrap_or(usize::MAX)) {
+                return Ok(rows.into_iter().map(|(id, at, _)| key((id, at))).collect());
+            }
+        }
         let lim = i32::try_from(fetch).unwrap_or(i32::MAX);
         let rows: Vec<(Uuid, DateTime<Utc>)> = diesel::select(home_feed_keys(
             viewer.as_uuid(),
@@ -48,12 +123,36 @@ impl FeedStore for PgTx<'_> {
         .load(self.conn)
         .await
         .map_err(repo_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, created_at)| PostKey {
-                id: PostId::from(id),
-                created_at,
-            })
-            .collect())
+        Ok(rows.into_iter().map(key).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn row(minute: u32, horizon: Option<u32>) -> TimelineRow {
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 1, 1, 0, m, 0).unwrap();
+        (Uuid::from_u128(minute.into()), at(minute), horizon.map(at))
+    }
+
+    #[test]
+    fn a_full_page_above_the_horizon_is_answered_by_the_timeline() {
+        let rows = [row(30, Some(10)), row(20, Some(10))];
+        assert!(timeline_answers(&rows, 2));
+        // The last row at the horizon itself: a post of that same instant may be missing.
+        assert!(!timeline_answers(
+            &[row(30, Some(20)), row(20, Some(20))],
+            2
+        ));
+        // A short page above a horizon: older posts may be missing below it.
+        assert!(!timeline_answers(&rows, 3));
+    }
+
+    #[test]
+    fn without_a_horizon_any_non_empty_read_is_exact_and_an_empty_one_says_nothing() {
+        assert!(timeline_answers(&[row(30, None)], 31));
+        assert!(!timeline_answers(&[], 31));
     }
 }

@@ -4,6 +4,7 @@ mod accounts;
 mod feed;
 mod feed_heads;
 mod graph;
+mod home_timeline;
 mod migrations;
 mod notifications;
 mod posts;

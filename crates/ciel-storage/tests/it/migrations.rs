@@ -44,8 +44,8 @@ async fn every_migration_reverts_and_reapplies() {
     assert_eq!(up.versions, versions);
     assert_eq!(
         count(db.url(), OUR_TABLES).await,
-        25,
-        "every table of CONTRACT §6 plus the outbox"
+        27,
+        "every table of CONTRACT §6 plus the outbox and the home timeline's two"
     );
     assert_eq!(count(db.url(), OUR_TYPES).await, 3);
     assert_eq!(count(db.url(), OUR_FUNCTIONS).await, 2);
