@@ -102,6 +102,7 @@ mod tests {
             "invites",
             "stale_uploads",
             "feed_heads",
+            "home_timelines",
         ] {
             for family in ["cleanup_runs_total", "cleanup_failures_total"] {
                 let series = format!("{family}{{job=\"{job}\"}} 0");

@@ -8,8 +8,10 @@
 //! token: no Postgres, no Redis), `GET /health` and `GET /v1/users/{id}`. For each route:
 //! req/s, p50/p99, statements and Postgres time (planning + execution) per request from
 //! `pg_stat_statements`, and for the feed the cache outcome counts from
-//! `feed_cache_requests_total`. Ends with the plan (EXPLAIN ANALYZE, BUFFERS, through
-//! auto_explain) of the miss query at 10^6 posts and the targets.
+//! `feed_cache_requests_total`. Ends with the plan (EXPLAIN ANALYZE, BUFFERS) of the miss query
+//! at 10^6 posts — the API's own first-page statement, prepared from `pg_stat_statements` — and
+//! the targets. The posts are bulk-loaded with triggers off, so the followee heads and the
+//! materialised timelines are rebuilt after each load.
 
 use super::harness::{Api, BenchServices, build_release_api, ensure_wrk, script};
 use anyhow::{Context, Result, bail};
@@ -215,6 +217,8 @@ async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<
          END $$",
     )
     .await?;
+    // Likewise the materialised timelines (the post triggers' fan-out was skipped too).
+    timed(conn, "home timelines", "SELECT home_timeline_rebuild()").await?;
     timed(conn, "VACUUM ANALYZE", "VACUUM ANALYZE").await
 }
 
@@ -444,32 +448,61 @@ fn flush_redis(url: &str) -> Result<()> {
     Ok(())
 }
 
-/// The plan of the function's query for one viewer, through auto_explain (a plpgsql body
-/// does not show in an EXPLAIN of its call).
+/// The plan (EXPLAIN ANALYZE, BUFFERS) of the miss query exactly as the API sends it: the
+/// first-page statement on `home_timeline`, taken from `pg_stat_statements` (its binds are
+/// `$n`), prepared, and executed for `viewer` with the first page's fetch of 31.
 fn explain(database_url: &str, viewer: &str) -> Result<String> {
-    let call = format!("SELECT count(*) FROM home_feed_keys('{viewer}', NULL, NULL, 31)");
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-d", database_url])
-        .args(["-c", &call])
-        .args(["-c", "LOAD 'auto_explain'"])
-        .args(["-c", "SET auto_explain.log_min_duration = 0"])
-        .args(["-c", "SET auto_explain.log_analyze = on"])
-        .args(["-c", "SET auto_explain.log_buffers = on"])
-        .args(["-c", "SET auto_explain.log_nested_statements = on"])
-        .args(["-c", "SET client_min_messages = log"])
-        .args(["-c", &call])
-        .output()
-        .context("running psql")?;
-    let text = String::from_utf8_lossy(&out.stderr);
-    // The nested statement (the function's query) is logged first, then the call itself.
-    let plan: Vec<&str> = text
-        .split("LOG:  ")
-        .filter(|block| block.contains("authors AS MATERIALIZED"))
-        .collect();
-    if plan.is_empty() {
-        bail!("auto_explain printed no plan for the feed query:\n{text}");
+    let psql = |commands: &[&str]| -> Result<String> {
+        let mut cmd = Command::new("psql");
+        cmd.args([
+            "-X",
+            "-q",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            database_url,
+        ]);
+        for c in commands {
+            cmd.args(["-c", c]);
+        }
+        let out = cmd.output().context("running psql")?;
+        if !out.status.success() {
+            bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let statement = psql(&[
+        "SELECT query FROM pg_stat_statements WHERE query LIKE '%FROM \"home_timeline\"%' \
+          AND query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 1",
+    ])?;
+    let statement = statement.trim();
+    if statement.is_empty() {
+        bail!("the API sent no first-page statement on home_timeline");
     }
-    Ok(plan.join("\n"))
+    let prepare = format!("PREPARE miss AS {statement}");
+    let types = psql(&[
+        &prepare,
+        "SELECT array_to_string(parameter_types, ',') FROM pg_prepared_statements \
+          WHERE name = 'miss'",
+    ])?;
+    let args: Vec<String> = types
+        .trim()
+        .split(',')
+        .map(|t| match t {
+            "uuid" => Ok(format!("'{viewer}'")),
+            "bigint" | "integer" => Ok("31".to_owned()),
+            other => bail!("unexpected parameter type {other} in {statement}"),
+        })
+        .collect::<Result<_>>()?;
+    let plan = psql(&[
+        &prepare,
+        &format!(
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE miss({})",
+            args.join(", ")
+        ),
+    ])?;
+    Ok(format!("{statement}\n{plan}"))
 }
 
 /// Runs the bench.
@@ -645,7 +678,9 @@ pub fn run(args: &[&str]) -> Result<()> {
     );
     println!("  whole bench: {elapsed:.0} s");
     println!();
-    println!("plan of the miss query (home_feed_keys, 10^6 posts, first page, limit 30 + 1):");
+    println!(
+        "plan of the miss query (the first-page statement on home_timeline, 10^6 posts, fetch 30 + 1):"
+    );
     println!("{plan}");
     Ok(())
 }

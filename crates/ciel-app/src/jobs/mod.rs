@@ -10,8 +10,9 @@
 //! [`ciel_domain::trust::TrustRecord::recalculate_level`], which keeps Verified and forces New at
 //! three strikes), delete invalid invite codes that expired more than 30 days ago,
 //! re-enqueue uploads stuck in `uploaded`/`processing` for 15 minutes (through the outbox), and
-//! repair the stored followee heads of the follows created in the last 3 hours (the home feed's
-//! first page reads them; see `docs/ARCHITECTURE.md`, *Home feed*). Time comes from the injected
+//! repair the stored followee heads of the follows created in the last 3 hours, and trim each
+//! user's materialised home timeline to the rows it keeps (the home feed's first page reads
+//! them; see `docs/ARCHITECTURE.md`, *Home feed*). Time comes from the injected
 //! [`ciel_domain::ports::Clock`].
 //!
 //! # Example
@@ -62,7 +63,7 @@
 //! let run = rt.block_on(runner.run_once());
 //! assert!(matches!(run, Err(AppError::Unavailable { .. })), "{run:?}");
 //! assert!(steps.0.lock().unwrap().is_empty());
-//! assert_eq!(CleanupJob::ALL.len(), 5);
+//! assert_eq!(CleanupJob::ALL.len(), 6);
 //! ```
 
 mod runner;
@@ -85,16 +86,19 @@ pub enum CleanupJob {
     /// Set the stored followee head of recent follows that differs from the followee's newest
     /// post time (the home feed's first page).
     FeedHeads,
+    /// Trim each user's home timeline to the rows it keeps (the home feed's first page).
+    HomeTimelines,
 }
 
 impl CleanupJob {
     /// Every step, in the order a run executes them.
-    pub const ALL: [CleanupJob; 5] = [
+    pub const ALL: [CleanupJob; 6] = [
         Self::Stories,
         Self::AccountAges,
         Self::Invites,
         Self::StaleUploads,
         Self::FeedHeads,
+        Self::HomeTimelines,
     ];
 
     /// The metric label.
@@ -105,6 +109,7 @@ impl CleanupJob {
             Self::Invites => "invites",
             Self::StaleUploads => "stale_uploads",
             Self::FeedHeads => "feed_heads",
+            Self::HomeTimelines => "home_timelines",
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct RunReport {
     pub heads_repaired: u64,
     /// Wrong heads left for the next run (a concurrent writer held the followee's lock).
     pub heads_skipped: u64,
+    /// Home-timeline rows deleted beyond the ones each user keeps.
+    pub timeline_rows_trimmed: u64,
     /// Steps that failed (the others still ran).
     pub failed: Vec<CleanupJob>,
 }
@@ -109,6 +111,9 @@ impl JobRunner {
                             report.heads_skipped = skipped;
                         })
                 }
+                CleanupJob::HomeTimelines => steps::trim_home_timelines(uow)
+                    .await
+                    .map(|n| report.timeline_rows_trimmed = n),
             };
             if let Err(err) = outcome {
                 self.observer.failed(job);

@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::tx::transact;
 use chrono::Duration;
+use ciel_domain::UserId;
 use ciel_domain::ports::{FollowEdgeKey, UnitOfWork};
 use ciel_domain::retention::{invite_purge_cutoff, story_purge_cutoff};
 use ciel_domain::time::Timestamp;
@@ -12,6 +13,9 @@ const AGE_BATCH: i64 = 500;
 
 /// Follow edges examined per transaction by the head repair.
 const HEAD_BATCH: i64 = 500;
+
+/// Users whose home timelines are trimmed per transaction.
+const TIMELINE_BATCH: i64 = 500;
 
 /// How far back the head repair looks: the follows created in the last 3 hours. A wrong head
 /// can only come from a follow committed with a post or deletion by its followee (a race the
@@ -93,6 +97,24 @@ pub(super) async fn repair_followee_heads(
         after = batch.last;
         if batch.examined < HEAD_BATCH as u64 {
             return Ok((repaired, skipped));
+        }
+    }
+}
+
+/// Trims every user's home timeline to the rows it keeps, batch by batch (each batch one short
+/// transaction, users in id order). Returns the rows deleted.
+pub(super) async fn trim_home_timelines(uow: &dyn UnitOfWork) -> Result<u64, AppError> {
+    let mut trimmed = 0;
+    let mut after: Option<UserId> = None;
+    loop {
+        let batch = transact(uow, move |tx| {
+            Box::pin(async move { Ok(tx.trim_home_timelines(after, TIMELINE_BATCH).await?) })
+        })
+        .await?;
+        trimmed += batch.trimmed;
+        after = batch.last;
+        if batch.examined < TIMELINE_BATCH as u64 {
+            return Ok(trimmed);
         }
     }
 }

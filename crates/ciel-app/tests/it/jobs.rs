@@ -40,7 +40,7 @@ impl JobObserver for Counts {
 
 impl Counts {
     /// (ran, failed) of each step, in run order.
-    fn of_each(&self) -> [(u32, u32); 5] {
+    fn of_each(&self) -> [(u32, u32); 6] {
         let map = self.0.lock().unwrap();
         CleanupJob::ALL.map(|job| map.get(&job).copied().unwrap_or_default())
     }
@@ -146,7 +146,7 @@ async fn a_run_promotes_week_old_accounts_by_the_injected_clock_and_keeps_the_ot
     );
     assert_eq!((report.accounts_aged, report.levels_changed), (5, 1));
     assert!(report.failed.is_empty());
-    assert_eq!(counts.of_each(), [(1, 0); 5]);
+    assert_eq!(counts.of_each(), [(1, 0); 6]);
     let points = format!(
         "user_trust_scores WHERE user_id = '{ready}' AND trust_points = 20 AND posts_count = 5"
     );
@@ -207,7 +207,7 @@ async fn stories_older_than_48_hours_past_expiry_and_dead_invites_are_purged() {
         0
     );
     assert_eq!(count(&db, "invite_codes").await, 2);
-    assert_eq!(counts.of_each(), [(1, 0); 5]);
+    assert_eq!(counts.of_each(), [(1, 0); 6]);
 }
 
 #[tokio::test]
@@ -291,7 +291,10 @@ async fn a_failing_step_is_counted_and_the_others_still_run() {
     };
 
     assert_eq!(report.failed, [CleanupJob::Stories]);
-    assert_eq!(counts.of_each(), [(1, 1), (1, 0), (1, 0), (1, 0), (1, 0)]);
+    assert_eq!(
+        counts.of_each(),
+        [(1, 1), (1, 0), (1, 0), (1, 0), (1, 0), (1, 0)]
+    );
     assert_eq!(count(&db, "invite_codes").await, 0, "the invites step ran");
 }
 
@@ -340,7 +343,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
     assert_eq!(skipped.unwrap(), RunOutcome::Skipped);
     assert_eq!(
         second_counts.of_each(),
-        [(0, 0); 5],
+        [(0, 0); 6],
         "the second executed nothing"
     );
 
@@ -353,7 +356,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         matches!(outcome, RunOutcome::Ran(ref r) if r.failed.is_empty()),
         "{outcome:?}"
     );
-    assert_eq!(first_counts.of_each(), [(1, 0); 5]);
+    assert_eq!(first_counts.of_each(), [(1, 0); 6]);
     assert_eq!(advisory_locks(&db).await, 0, "released with the run");
 
     // The lock is free again: the next run is the second runner's.
@@ -361,7 +364,7 @@ async fn of_two_runners_exactly_one_executes_a_run() {
         second.run_once().await.unwrap(),
         RunOutcome::Ran(_)
     ));
-    assert_eq!(second_counts.of_each(), [(1, 0); 5]);
+    assert_eq!(second_counts.of_each(), [(1, 0); 6]);
 }
 
 #[tokio::test]
@@ -372,34 +375,39 @@ async fn the_loop_runs_at_start_and_stops_promptly_on_shutdown() {
     let looping = tokio::spawn(runner.run_until(std::time::Duration::from_secs(3600), stopped));
     // Bounded wait for the start-up run (until its last job is counted).
     for _ in 0..400 {
-        if counts.of_each()[4].0 == 1 {
+        if counts.of_each()[5].0 == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert_eq!(counts.of_each(), [(1, 0); 5], "ran once at start");
+    assert_eq!(counts.of_each(), [(1, 0); 6], "ran once at start");
 
     stop.send(true).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(2), looping)
         .await
         .expect("the loop stops at once, not after the hour")
         .unwrap();
-    assert_eq!(counts.of_each(), [(1, 0); 5], "and runs no more");
+    assert_eq!(counts.of_each(), [(1, 0); 6], "and runs no more");
 }
 
-/// The first page of `viewer`'s home feed (post ids), straight from the store's keys.
-async fn first_page(pool: &PgPool, viewer: UserId, limit: i64) -> Vec<uuid::Uuid> {
-    let out: Arc<Mutex<Vec<uuid::Uuid>>> = Arc::default();
-    let slot = out.clone();
-    let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
-        Box::pin(async move {
-            let rows = tx.home_feed_keys(viewer, None, limit).await?;
-            *slot.lock().unwrap() = rows.iter().map(|p| p.id.as_uuid()).collect();
-            Ok(())
-        })
-    });
-    uow(pool).connection(work).await.unwrap();
-    std::mem::take(&mut *out.lock().unwrap())
+/// The first page of `viewer`'s home feed (post ids) from the per-followee merge: the page the
+/// stored heads decide (the materialised timeline answers most first pages without them).
+async fn first_page(db: &TestDb, viewer: UserId, limit: i64) -> Vec<uuid::Uuid> {
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        post_id: uuid::Uuid,
+    }
+    let mut conn = AsyncPgConnection::establish(db.url()).await.unwrap();
+    diesel::sql_query(format!(
+        "SELECT post_id FROM home_feed_merge_keys('{viewer}', NULL, NULL, {limit})"
+    ))
+    .load::<Id>(&mut conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.post_id)
+    .collect()
 }
 
 /// Whether the edge `follower → followee` stores exactly its followee's newest post time.
@@ -447,7 +455,7 @@ async fn a_run_repairs_wrong_heads_of_follows_in_the_window_of_the_injected_cloc
          UPDATE follows SET created_at = {outside} WHERE follower_id = '{watcher}';"
     ))
     .await;
-    let before = first_page(&pool, viewer, 2).await;
+    let before = first_page(&db, viewer, 2).await;
     assert_eq!(before.len(), 2);
     assert_eq!(
         count(
@@ -476,7 +484,7 @@ async fn a_run_repairs_wrong_heads_of_follows_in_the_window_of_the_injected_cloc
         !head_is_exact(&db, watcher, busy).await,
         "the edge older than the window is untouched"
     );
-    let after = first_page(&pool, viewer, 3).await;
+    let after = first_page(&db, viewer, 3).await;
     let newest_busy = count(
         &db,
         &format!(
@@ -502,4 +510,62 @@ async fn a_run_repairs_wrong_heads_of_follows_in_the_window_of_the_injected_cloc
         1,
         "newest first"
     );
+}
+
+/// The first `limit` keys of `viewer`'s feed as the store answers them (the timeline first).
+async fn store_first_page(pool: &PgPool, viewer: UserId, limit: i64) -> Vec<uuid::Uuid> {
+    let out: Arc<Mutex<Vec<uuid::Uuid>>> = Arc::default();
+    let slot = out.clone();
+    let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
+        Box::pin(async move {
+            let rows = tx.home_feed_keys(viewer, None, limit).await?;
+            *slot.lock().unwrap() = rows.iter().map(|p| p.id.as_uuid()).collect();
+            Ok(())
+        })
+    });
+    uow(pool).connection(work).await.unwrap();
+    std::mem::take(&mut *out.lock().unwrap())
+}
+
+#[tokio::test]
+async fn a_run_trims_each_home_timeline_to_the_rows_it_keeps_and_pages_do_not_change() {
+    let (db, pool) = setup().await;
+    let [viewer, author] = [user(&db, "viewer").await, user(&db, "author").await];
+    // Followed first, then 130 posts: each is fanned out, so both timelines hold 130 rows.
+    db.run_sql(&format!(
+        "INSERT INTO follows (follower_id, followee_id) VALUES ('{viewer}', '{author}'); \
+         INSERT INTO posts (owner_id, created_at) \
+         SELECT '{author}', now() - g * interval '1 minute' FROM generate_series(1, 130) g"
+    ))
+    .await;
+    let rows = |who: UserId| format!("home_timeline WHERE viewer_id = '{who}'");
+    assert_eq!(count(&db, &rows(viewer)).await, 130);
+    let before = store_first_page(&pool, viewer, 31).await;
+    assert_eq!(before, first_page(&db, viewer, 31).await);
+    let (runner, counts) = runner(&pool, now());
+
+    let RunOutcome::Ran(report) = runner.run_once().await.unwrap() else {
+        panic!("ran");
+    };
+
+    assert_eq!(
+        report.timeline_rows_trimmed, 60,
+        "30 beyond the 100 kept, twice"
+    );
+    assert_eq!(counts.of_each()[5], (1, 0), "home_timelines counted");
+    assert_eq!(CleanupJob::ALL[5].label(), "home_timelines");
+    assert_eq!(count(&db, &rows(viewer)).await, 100);
+    assert_eq!(count(&db, &rows(author)).await, 100);
+    assert_eq!(count(&db, "home_timeline_horizon").await, 2);
+    // The first page is the same, and a page below what is kept comes from the merge.
+    assert_eq!(store_first_page(&pool, viewer, 31).await, before);
+    assert_eq!(
+        store_first_page(&pool, viewer, 120).await,
+        first_page(&db, viewer, 120).await
+    );
+    // Idempotent: nothing is left beyond what each keeps.
+    let RunOutcome::Ran(again) = runner.run_once().await.unwrap() else {
+        panic!("ran");
+    };
+    assert_eq!(again.timeline_rows_trimmed, 0);
 }

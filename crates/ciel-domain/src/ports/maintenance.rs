@@ -1,5 +1,6 @@
 //! The maintenance store: what the scheduled cleanup jobs read and write (contract §3.3, §3.5,
-//! §3.6), the repair of stored followee heads (the home feed's first page), and the lock that
+//! §3.6), the repair of stored followee heads and the trim of the home timelines (the home
+//! feed's first page), and the lock that
 //! elects one executor per run across every instance.
 //!
 //! # Example
@@ -53,6 +54,17 @@ pub struct HeadRepairBatch {
     pub last: Option<FollowEdgeKey>,
 }
 
+/// What one batch of the home-timeline trim did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimelineTrimBatch {
+    /// Viewers examined (at most the batch limit; fewer means the walk is done).
+    pub examined: u64,
+    /// Timeline rows deleted (beyond the ones each viewer keeps).
+    pub trimmed: u64,
+    /// The last viewer examined, where the next batch starts; `None` when there was none.
+    pub last: Option<UserId>,
+}
+
 /// Scheduled maintenance, inside a unit of work.
 #[async_trait]
 pub trait MaintenanceStore: Send {
@@ -83,6 +95,16 @@ pub trait MaintenanceStore: Send {
         after: Option<FollowEdgeKey>,
         limit: i64,
     ) -> Result<HeadRepairBatch, RepoError>;
+
+    /// Trims the home timelines of at most `limit` users after `after` (in id order) to the
+    /// newest rows each keeps, so the table stays about that size per user. What a feed page
+    /// shows does not change (a page the trimmed rows would have answered is read from the
+    /// posts instead).
+    async fn trim_home_timelines(
+        &mut self,
+        after: Option<UserId>,
+        limit: i64,
+    ) -> Result<TimelineTrimBatch, RepoError>;
 
     /// Deletes invalid invite codes that expired before `cutoff`; how many.
     async fn delete_invalid_invites_expired_before(

@@ -70,7 +70,7 @@ pub use images::{ImageError, ImageFormat, ImageLimits, ImageProcessor, Processed
 pub use invite_store::InviteStore;
 pub use invites::InviteRepo;
 pub use jobs::{JobQueue, MediaJob, QueueError};
-pub use maintenance::{FollowEdgeKey, HeadRepairBatch, MaintenanceStore};
+pub use maintenance::{FollowEdgeKey, HeadRepairBatch, MaintenanceStore, TimelineTrimBatch};
 pub use media::MediaStore;
 pub use moderation::ModerationRepo;
 pub use moderation_store::ModerationStore;

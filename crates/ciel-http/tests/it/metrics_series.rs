@@ -222,6 +222,7 @@ async fn every_design_series_is_present_with_sensible_values() {
         "account_ages",
         "stale_uploads",
         "feed_heads",
+        "home_timelines",
     ];
     m.assert_by("cleanup_runs_total", "job", &jobs.map(|job| (job, 1.0)));
     m.assert_by("cleanup_failures_total", "job", &jobs.map(|job| (job, 0.0)));

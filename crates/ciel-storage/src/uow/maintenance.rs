@@ -1,12 +1,14 @@
 //! `MaintenanceStore` on a unit of work's connection: the transaction-scoped advisory lock that
 //! elects one cleanup executor, and the cleanup statements (hourly, so plain SQL is fine here;
-//! the followee-head repair batch lives in `head_repair`).
+//! the followee-head repair batch lives in `head_repair`, the timeline trim in `timeline_trim`).
 
 use super::PgTx;
 use crate::repos::errors::repo_error;
 use async_trait::async_trait;
 use ciel_domain::UserId;
-use ciel_domain::ports::{FollowEdgeKey, HeadRepairBatch, MaintenanceStore, RepoError};
+use ciel_domain::ports::{
+    FollowEdgeKey, HeadRepairBatch, MaintenanceStore, RepoError, TimelineTrimBatch,
+};
 use ciel_domain::time::Timestamp;
 use ciel_schema::{invite_codes as ic, stories};
 use diesel::prelude::*;
@@ -80,6 +82,14 @@ impl MaintenanceStore for PgTx<'_> {
         limit: i64,
     ) -> Result<HeadRepairBatch, RepoError> {
         super::head_repair::repair_batch(self.conn, since, after, limit).await
+    }
+
+    async fn trim_home_timelines(
+        &mut self,
+        after: Option<UserId>,
+        limit: i64,
+    ) -> Result<TimelineTrimBatch, RepoError> {
+        super::timeline_trim::trim_batch(self.conn, after, limit).await
     }
 
     async fn delete_invalid_invites_expired_before(

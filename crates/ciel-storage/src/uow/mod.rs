@@ -21,6 +21,7 @@ mod sessions;
 mod stories;
 mod story_rows;
 mod story_visibility;
+mod timeline_trim;
 mod trust;
 mod uploads;
 
