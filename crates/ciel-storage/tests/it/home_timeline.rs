@@ -55,6 +55,9 @@ async fn assert_timelines_exact(db: &TestDb, when: &str) {
     assert_eq!(stale_rows(db).await, 0, "stale timeline rows {when}");
 }
 
+/// A page's keys: `(id, created_at)` in page order.
+type Keys = Vec<(Uuid, DateTime<Utc>)>;
+
 #[derive(diesel::QueryableByName)]
 struct Key {
     #[diesel(sql_type = SqlUuid)]
@@ -69,11 +72,11 @@ async fn pages_from_store(
     uow: &PgUnitOfWork,
     viewer: Uuid,
     fetch: i64,
-) -> Vec<(Uuid, DateTime<Utc>)> {
+) -> Keys {
     let mut all = Vec::new();
     let mut after: Option<Cursor> = None;
     loop {
-        let out: Arc<Mutex<Vec<(Uuid, DateTime<Utc>)>>> = Arc::default();
+        let out: Arc<Mutex<Keys>> = Arc::default();
         let slot = out.clone();
         let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
             Box::pin(async move {
@@ -101,7 +104,7 @@ async fn pages_from_store(
 }
 
 /// The whole feed of `viewer` from the per-followee merge alone, newest first.
-async fn whole_feed_from_merge(db: &TestDb, viewer: Uuid) -> Vec<(Uuid, DateTime<Utc>)> {
+async fn whole_feed_from_merge(db: &TestDb, viewer: Uuid) -> Keys {
     diesel::sql_query(format!(
         "SELECT post_id, post_created_at FROM home_feed_merge_keys('{viewer}', NULL, NULL, 100000)"
     ))
