@@ -335,6 +335,9 @@ DECLARE
     cut_id uuid;
     gone bigint;
 BEGIN
+    -- Never stall behind a writer for long: a batch that cannot lock a row in 2 s fails, and
+    -- the hourly step tries again next run.
+    PERFORM set_config('lock_timeout', '2s', true);
     examined := 0;
     trimmed := 0;
     last_viewer := NULL;
