@@ -41,7 +41,10 @@ pub fn build_app(
         .service(web::resource("/metrics").get(routes::metrics::metrics_admin))
         .service(web::resource("/openapi.json").get(routes::openapi::openapi_json))
         .service(
+            // Routes are matched in order, each pattern with a parameter by a regex: the feed
+            // (the hottest route, all static) goes first.
             web::scope("/v1")
+                .configure(routes::feed::configure)
                 .service(web::resource("/auth/login").post(routes::auth::login))
                 .service(web::resource("/auth/refresh").post(routes::auth::refresh))
                 .service(web::resource("/auth/revoke").post(routes::auth::revoke))
@@ -87,7 +90,6 @@ pub fn build_app(
                 )
                 .configure(routes::graph::configure)
                 .configure(routes::posts::configure)
-                .configure(routes::feed::configure)
                 .configure(routes::stories::configure)
                 .configure(routes::notifications::configure)
                 .configure(routes::search::configure)

@@ -92,15 +92,17 @@ impl VerifiedTokens {
         let at = Instant::now();
         let mut shard = self.shard(token);
         if shard.len() >= self.per_shard && !shard.contains_key(token) {
+            // Full: drop the expired entries, and while more than 7/8 of the room is still
+            // live, arbitrary ones (a verification is only a shortcut). Each sweep frees an
+            // eighth, so a shard full of live tokens is swept once per eighth of its size, not
+            // on every insert.
             shard.retain(|_, (_, until)| at < *until);
-            if shard.len() >= self.per_shard {
-                // Still full of live tokens: drop the one that expires first.
-                let first = shard
-                    .iter()
-                    .min_by_key(|(_, (_, until))| *until)
-                    .map(|(t, _)| t.clone());
-                if let Some(first) = first {
-                    shard.remove(&first);
+            let keep = self.per_shard - self.per_shard.div_ceil(8);
+            if shard.len() > keep {
+                let excess = shard.len() - keep;
+                let victims: Vec<Box<str>> = shard.keys().take(excess).cloned().collect();
+                for victim in victims {
+                    shard.remove(&victim);
                 }
             }
         }
@@ -170,6 +172,28 @@ mod tests {
             "an expired token is not stored"
         );
         assert!(cache.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_shard_frees_an_eighth_at_once_and_then_takes_tokens_without_evicting() {
+        // 16 shards of 16; every token below ends in 'x', so all land in one shard.
+        let cache = VerifiedTokens::new(256);
+        let now = Utc::now();
+        let later = now + chrono::Duration::hours(1);
+        let token = |n: u128| format!("v4.local.t{n}x");
+        for n in 0..16 {
+            cache.insert(&token(n), user(n), later, now);
+        }
+        assert_eq!(cache.len(), 16);
+        cache.insert(&token(16), user(16), later, now);
+        assert_eq!(cache.len(), 15, "two dropped (an eighth), one added");
+        assert_eq!(cache.get(&token(16)), Some(user(16)));
+        let held: Vec<u128> = (0..=16)
+            .filter(|n| cache.get(&token(*n)).is_some())
+            .collect();
+        cache.insert(&token(17), user(17), later, now);
+        assert_eq!(cache.len(), 16, "room was left: nothing evicted");
+        assert!(held.iter().all(|n| cache.get(&token(*n)).is_some()));
     }
 
     #[tokio::test(start_paused = true)]

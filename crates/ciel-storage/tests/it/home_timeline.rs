@@ -68,11 +68,7 @@ struct Key {
 
 /// Every page of `viewer`'s feed through the store, `fetch` keys per read (one of them the
 /// look-ahead), as `(id, created_at)` in order.
-async fn pages_from_store(
-    uow: &PgUnitOfWork,
-    viewer: Uuid,
-    fetch: i64,
-) -> Keys {
+async fn pages_from_store(uow: &PgUnitOfWork, viewer: Uuid, fetch: i64) -> Keys {
     let mut all = Vec::new();
     let mut after: Option<Cursor> = None;
     loop {
