@@ -11,13 +11,14 @@
 //! and reuses it; the function's own queries are planned once per session by plpgsql.
 
 use super::PgTx;
+use super::block_lists::{blocked_by, blocking};
 use crate::repos::errors::repo_error;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::ports::{FeedStore, RepoError};
 use ciel_domain::posts::PostKey;
 use ciel_domain::{Cursor, PostId, UserId};
-use ciel_schema::{blocks, home_timeline, home_timeline_horizon, users};
+use ciel_schema::{home_timeline, home_timeline_horizon, users};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Timestamptz, Uuid as SqlUuid};
@@ -67,13 +68,6 @@ impl PgTx<'_> {
         let deleted_author = users::table
             .filter(users::id.eq(home_timeline::author_id))
             .filter(users::deleted_at.is_not_null());
-        // Uncorrelated: each is one index range scan of the viewer's blocks, hashed.
-        let blocked_by_viewer = blocks::table
-            .filter(blocks::blocker_id.eq(viewer))
-            .select(blocks::blocked_id);
-        let blocking_viewer = blocks::table
-            .filter(blocks::blocked_id.eq(viewer))
-            .select(blocks::blocker_id);
         home_timeline::table
             .filter(home_timeline::viewer_id.eq(viewer))
             .filter(
@@ -81,8 +75,8 @@ impl PgTx<'_> {
                     .eq(viewer)
                     .or(not(exists(deleted_author))),
             )
-            .filter(not(home_timeline::author_id.eq_any(blocked_by_viewer)))
-            .filter(not(home_timeline::author_id.eq_any(blocking_viewer)))
+            .filter(not(home_timeline::author_id.eq_any(blocked_by(viewer))))
+            .filter(not(home_timeline::author_id.eq_any(blocking(viewer))))
             .order((
                 home_timeline::created_at.desc(),
                 home_timeline::post_id.desc(),

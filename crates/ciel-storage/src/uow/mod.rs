@@ -4,6 +4,7 @@
 //! `PgTx`; they only read and write, the rules stay in `ciel-app`.
 
 mod accounts;
+mod block_lists;
 mod devices;
 mod feed;
 mod graph;

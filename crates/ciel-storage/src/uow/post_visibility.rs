@@ -9,10 +9,11 @@
 //! - viewer V: owner not deleted AND (owner = V OR (no block either way AND (visibility =
 //!   public OR V follows the owner))).
 
+use super::block_lists::{blocked_by, blocking};
 use crate::enums::PgPostVisibility;
 use ciel_domain::UserId;
 use ciel_domain::visibility::PostVisibility;
-use ciel_schema::{blocks, follows, posts, users};
+use ciel_schema::{follows, posts, users};
 use diesel::dsl::not;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -33,12 +34,6 @@ pub(crate) fn visible_to(viewer: Option<UserId>) -> PostPredicate {
         return Box::new(owner_active.and(public));
     };
     let v = viewer.as_uuid();
-    let blocked_by_viewer = blocks::table
-        .filter(blocks::blocker_id.eq(v))
-        .select(blocks::blocked_id);
-    let blocking_viewer = blocks::table
-        .filter(blocks::blocked_id.eq(v))
-        .select(blocks::blocker_id);
     let followed_by_viewer = follows::table
         .filter(follows::follower_id.eq(v))
         .select(follows::followee_id);
@@ -46,8 +41,8 @@ pub(crate) fn visible_to(viewer: Option<UserId>) -> PostPredicate {
         owner_active.and(
             posts::owner_id
                 .eq(v)
-                .or(not(posts::owner_id.eq_any(blocked_by_viewer))
-                    .and(not(posts::owner_id.eq_any(blocking_viewer)))
+                .or(not(posts::owner_id.eq_any(blocked_by(v)))
+                    .and(not(posts::owner_id.eq_any(blocking(v))))
                     .and(public.or(posts::owner_id.eq_any(followed_by_viewer)))),
         ),
     )

@@ -8,10 +8,11 @@
 //! The subselects are uncorrelated (the viewer's blocks and follows), so Postgres plans them
 //! once per statement as hashed sets.
 
+use super::block_lists::{blocked_by, blocking};
 use crate::enums::PgStoryVisibility;
 use chrono::{DateTime, Utc};
 use ciel_domain::visibility::StoryVisibility;
-use ciel_schema::{blocks, follows, stories, users};
+use ciel_schema::{follows, stories, users};
 use diesel::dsl::not;
 use diesel::expression::IntoSql;
 use diesel::pg::Pg;
@@ -31,12 +32,6 @@ pub(crate) fn story_visible_to(viewer: Option<Uuid>, now: DateTime<Utc>) -> Stor
     let Some(viewer) = viewer else {
         return Box::new(false.into_sql::<Bool>());
     };
-    let viewer_blocks = blocks::table
-        .filter(blocks::blocker_id.eq(viewer))
-        .select(blocks::blocked_id);
-    let blocks_viewer = blocks::table
-        .filter(blocks::blocked_id.eq(viewer))
-        .select(blocks::blocker_id);
     let viewer_follows = follows::table
         .filter(follows::follower_id.eq(viewer))
         .select(follows::followee_id);
@@ -47,8 +42,8 @@ pub(crate) fn story_visible_to(viewer: Option<Uuid>, now: DateTime<Utc>) -> Stor
         users::deleted_at
             .is_null()
             .and(stories::expires_at.gt(now))
-            .and(not(stories::user_id.eq_any(viewer_blocks)))
-            .and(not(stories::user_id.eq_any(blocks_viewer)))
+            .and(not(stories::user_id.eq_any(blocked_by(viewer))))
+            .and(not(stories::user_id.eq_any(blocking(viewer))))
             .and(
                 stories::visibility
                     .eq(PgStoryVisibility(StoryVisibility::Public))

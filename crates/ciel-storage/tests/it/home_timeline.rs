@@ -161,6 +161,20 @@ async fn first_pages_the_timeline_answers(db: &TestDb, users: &[Uuid], fetch: i6
     answered
 }
 
+/// Timeline rows of `viewers` by `author`.
+async fn rows_by(db: &TestDb, viewers: &[Uuid], author: Uuid) -> i64 {
+    let list: Vec<String> = viewers.iter().map(|v| format!("'{v}'")).collect();
+    count(
+        db,
+        &format!(
+            "SELECT count(*) AS n FROM home_timeline \
+              WHERE viewer_id IN ({}) AND author_id = '{author}'",
+            list.join(", ")
+        ),
+    )
+    .await
+}
+
 /// A small deterministic generator (the sequence is the test's, not the machine's).
 struct Lcg(u64);
 
@@ -319,17 +333,7 @@ async fn writers_racing_on_one_followee_leave_the_timelines_exact_in_both_orders
     // A follow, then a post: the post waits, then fans out to the new follower too.
     interleave_waiting_on(&db, follow_sql(cy, bob), post_sql(bob, at(30)), "advisory").await;
     assert_timelines_exact(&db, "after post/follow races").await;
-    assert_eq!(
-        count(
-            &db,
-            &format!(
-                "SELECT count(*) AS n FROM home_timeline \
-                  WHERE viewer_id IN ('{ann}', '{cy}') AND author_id = '{bob}'"
-            )
-        )
-        .await,
-        6
-    );
+    assert_eq!(rows_by(&db, &[ann, cy], bob).await, 6);
 
     // An unfollow, then a post: the fan-out waits for the edge (read FOR KEY SHARE), then skips it.
     let unfollow = |who: Uuid| {
@@ -339,17 +343,7 @@ async fn writers_racing_on_one_followee_leave_the_timelines_exact_in_both_orders
     // A post, then an unfollow: the unfollow waits for the fan-out, then removes its row.
     interleave_waiting_on(&db, post_sql(bob, at(50)), unfollow(cy), "transactionid").await;
     assert_timelines_exact(&db, "after post/unfollow races").await;
-    assert_eq!(
-        count(
-            &db,
-            &format!(
-                "SELECT count(*) AS n FROM home_timeline \
-                  WHERE viewer_id IN ('{ann}', '{cy}') AND author_id = '{bob}'"
-            )
-        )
-        .await,
-        0
-    );
+    assert_eq!(rows_by(&db, &[ann, cy], bob).await, 0);
 
     // A follow, then the deletion of a post: the deletion waits, then removes the copied row.
     let newest = post(&db, bob, at(60)).await;
