@@ -20,9 +20,10 @@
 --     horizon, and raises the horizon to the last one copied when there were more;
 --   * an unfollow (also the ones a block makes) removes the followee's rows from the follower's
 --     timeline.
--- Soft-deleted authors (other than the viewer, through `users_deleted_idx`) and authors blocked
--- either way are filtered at read time, as the merge does (a block removes the follows between
--- the two, but the read does not rely on it).
+-- Soft-deleted authors (through `users_deleted_idx`) and authors blocked either way are
+-- filtered at read time, as the merge does (a block removes the follows between the two, but
+-- the read does not rely on it). A deleted viewer's own posts are filtered too, where the
+-- merge's first page keeps them: no deleted account reads a feed (the user gate refuses it).
 -- The hourly cleanup step `home_timelines` (`home_timeline_trim`) keeps the newest
 -- `timeline_keep()` rows per viewer and raises the horizon to match, so the table holds about
 -- that many rows per user. A bulk load that bypasses the triggers
@@ -276,9 +277,8 @@ BEGIN
                    AND (tl.created_at, tl.post_id)
                        < (coalesce(before_ts, 'infinity'::timestamptz),
                           coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
-                   AND (tl.author_id = viewer
-                        OR NOT EXISTS (SELECT 1 FROM users u
-                                        WHERE u.id = tl.author_id AND u.deleted_at IS NOT NULL))
+                   AND NOT EXISTS (SELECT 1 FROM users u
+                                    WHERE u.id = tl.author_id AND u.deleted_at IS NOT NULL)
                    AND tl.author_id NOT IN (SELECT b.blocked_id FROM blocks b
                                              WHERE b.blocker_id = viewer)
                    AND tl.author_id NOT IN (SELECT b.blocker_id FROM blocks b

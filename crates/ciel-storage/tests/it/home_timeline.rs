@@ -136,9 +136,8 @@ async fn first_pages_the_timeline_answers(db: &TestDb, users: &[Uuid], fetch: i6
                 "SELECT count(*) AS n FROM ( \
                    SELECT t.created_at FROM home_timeline t \
                     WHERE t.viewer_id = '{viewer}' \
-                      AND (t.author_id = t.viewer_id \
-                           OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.author_id \
-                                             AND u.deleted_at IS NOT NULL)) \
+                      AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.author_id \
+                                         AND u.deleted_at IS NOT NULL) \
                     ORDER BY t.created_at DESC, t.post_id DESC LIMIT {fetch}) page \
                   WHERE NOT EXISTS (SELECT 1 FROM home_timeline_horizon h \
                                      WHERE h.viewer_id = '{viewer}') \
