@@ -56,7 +56,7 @@ impl PgTx<'_> {
     /// The first `fetch` rows of `viewer`'s timeline, leaving out (as the merge does)
     /// soft-deleted authors and authors blocked either way (a block removes the follows
     /// between the two, but the read does not rely on it). A plain anti-join on the deleted
-    /// users: Postgres walks the primary key backwards and stops at `fetch` rows. (A deleted
+    /// users, not a hashed list of all of them. (A deleted
     /// viewer's own posts are left out too, where the merge's first page keeps them; no such
     /// viewer gets here: the user gate refuses a deleted account first.)
     async fn timeline_first_page(
