@@ -1,6 +1,6 @@
 //! The error answers every operation shares, added from facts the annotations already state:
 //! a `{id}` path parameter (400 `invalid id`), page or search parameters (400), a JSON body
-//! (400, 413, 415, 422), bearer authentication (401, 429), the admin token (403, 429), and 500
+//! (400, 408, 413, 415, 422), bearer authentication (401, 429), the admin token (403, 429), and 500
 //! and 503 everywhere the handler can meet an internal failure or an exhausted pool. Each
 //! extractor answers exactly these (see `crate::extract`), so the rules describe the code.
 //! Then every 4xx/5xx response gets the contract's error body (`Error`) and its headers.
@@ -103,6 +103,10 @@ fn add_shared_errors(path: &str, op: &mut Operation) {
     }
     if op.request_body.is_some() {
         add(400, "a body that is not JSON");
+        add(
+            408,
+            "a body not received within 30 s (`request body not received in time`; the connection is then closed)",
+        );
         add(413, "a body over 10 MiB");
         add(415, "a body whose `Content-Type` is not `application/json`");
         add(

@@ -418,7 +418,7 @@ fn every_operation_has_an_id_and_every_error_the_error_body() {
                 assert!(responses.contains_key("401"), "{at}: bearer without 401");
             }
             if op.get("requestBody").is_some() {
-                for status in ["400", "413", "415", "422"] {
+                for status in ["400", "408", "413", "415", "422"] {
                     assert!(
                         responses.contains_key(status),
                         "{at}: body without {status}"
