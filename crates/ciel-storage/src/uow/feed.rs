@@ -1,14 +1,14 @@
 //! `FeedStore` on a unit of work's connection. A first page is one range scan of the viewer's
 //! materialised timeline (`home_timeline`, migration `2026-12-02-000400_home_timeline`, kept by
 //! triggers): it is exact when it is full and its last row is newer than the viewer's horizon
-//! (or the viewer has none), which is the common case. Otherwise, and for later pages, one call
-//! of the `home_feed_keys` SQL function answers (from the timeline where it is exact there,
-//! else from the per-followee merge `home_feed_merge_keys`). Either way the cost is bounded by
-//! the page size, and only keys come back (the posts are loaded by `PostStore::load_posts` for
-//! the ones not rendered).
+//! (or the viewer has none), which is the common case. Otherwise the per-followee merge
+//! (`home_feed_merge_keys`) answers it; a later page is one call of the `home_feed_keys` SQL
+//! function (from the timeline where it is exact below the cursor, else from the merge). Either
+//! way the cost is bounded by the page size, and only keys come back (the posts are loaded by
+//! `PostStore::load_posts` for the ones not rendered).
 //!
-//! Both statements are written with the diesel DSL, so diesel prepares each once per connection
-//! and reuses it; the function's own queries are planned once per session by plpgsql.
+//! Every statement is written with the diesel DSL, so diesel prepares each once per connection
+//! and reuses it; the functions' own queries are planned once per session by plpgsql.
 
 use super::PgTx;
 use super::block_lists::{blocked_by, blocking};
@@ -29,6 +29,17 @@ diesel::define_sql_function! {
     /// `home_feed_keys(viewer, before_ts, before_id, lim)`: `(id, created_at)` of each post of
     /// the page, in page order.
     fn home_feed_keys(
+        viewer: SqlUuid,
+        before_ts: Nullable<Timestamptz>,
+        before_id: Nullable<SqlUuid>,
+        lim: Integer,
+    ) -> Record<(SqlUuid, Timestamptz)>;
+}
+
+diesel::define_sql_function! {
+    /// `home_feed_merge_keys(viewer, before_ts, before_id, lim)`: the same page from the
+    /// per-followee merge alone.
+    fn home_feed_merge_keys(
         viewer: SqlUuid,
         before_ts: Nullable<Timestamptz>,
         before_id: Nullable<SqlUuid>,
@@ -100,21 +111,23 @@ impl FeedStore for PgTx<'_> {
             id: PostId::from(id),
             created_at,
         };
-        if after.is_none() {
+        let lim = i32::try_from(fetch).unwrap_or(i32::MAX);
+        let (ts, id) = (after.map(|c| c.ts), after.map(|c| c.id));
+        let rows: Vec<(Uuid, DateTime<Utc>)> = if after.is_none() {
             let rows = self.timeline_first_page(viewer.as_uuid(), fetch).await?;
             if timeline_answers(&rows, usize::try_from(fetch).unwrap_or(usize::MAX)) {
                 return Ok(rows.into_iter().map(|(id, at, _)| key((id, at))).collect());
             }
+            // The timeline was just read and cannot answer: straight to the merge (the SQL
+            // `home_feed_keys` would read the timeline again first).
+            diesel::select(home_feed_merge_keys(viewer.as_uuid(), ts, id, lim))
+                .load(self.conn)
+                .await
+        } else {
+            diesel::select(home_feed_keys(viewer.as_uuid(), ts, id, lim))
+                .load(self.conn)
+                .await
         }
-        let lim = i32::try_from(fetch).unwrap_or(i32::MAX);
-        let rows: Vec<(Uuid, DateTime<Utc>)> = diesel::select(home_feed_keys(
-            viewer.as_uuid(),
-            after.map(|c| c.ts),
-            after.map(|c| c.id),
-            lim,
-        ))
-        .load(self.conn)
-        .await
         .map_err(repo_error)?;
         Ok(rows.into_iter().map(key).collect())
     }
