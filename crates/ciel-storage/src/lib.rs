@@ -4,6 +4,7 @@
 //! (run under a Postgres advisory lock so that many instances may start at once), and the
 //! database probe used by `/health` and `/ready`. SQL lives here and nowhere else.
 
+mod active_user;
 pub mod connect;
 pub mod demo;
 pub mod enums;

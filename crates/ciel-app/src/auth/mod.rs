@@ -81,6 +81,7 @@ use crate::error::AppError;
 use crate::password_pool::{PasswordPool, PoolError};
 use crate::tokens::{IssuedToken, TokenService, token_hash};
 use crate::user_gate::UserGate;
+pub use bearer::Bearer;
 use chrono::Utc;
 use ciel_domain::UserId;
 use ciel_domain::accounts::{Bio, DisplayName, Email, Handle, validate_new_password};
@@ -341,6 +342,13 @@ impl AuthService {
     /// The user behind an access token, if the token is valid and the user exists, is not
     /// deleted and is not banned (as known within the gate's freshness bound).
     pub async fn authenticate(&self, access_token: &str) -> Result<UserId, AppError> {
+        self.identify(access_token)?.confirm().await
+    }
+
+    /// The caller behind a valid access token, refused at once when the gate knows the account
+    /// is inactive; when the gate does not know, the check is left open in the [`Bearer`] for
+    /// the request's own read to answer (or [`Bearer::confirm`] to ask).
+    pub fn identify(&self, access_token: &str) -> Result<Bearer, AppError> {
         let unauthorized = || AppError::Unauthenticated(INVALID_TOKEN.into());
         let user = match self.verified.get(access_token) {
             Some(user) => user,
@@ -354,27 +362,20 @@ impl AuthService {
                 user
             }
         };
-        let active = match self.gate.active(user) {
-            Some(active) => active,
-            None => {
-                let epoch = self.gate.epoch();
-                let active = self
-                    .accounts
-                    .is_active(user, Utc::now())
-                    .await
-                    .map_err(AppError::internal)?;
-                self.gate.store_active(user, epoch, active);
-                active
-            }
-        };
-        if active {
-            Ok(user)
-        } else {
-            Err(unauthorized())
+        match self.gate.active(user) {
+            Some(true) => Ok(Bearer::confirmed(user)),
+            Some(false) => Err(unauthorized()),
+            None => Ok(Bearer::unchecked(
+                user,
+                self.gate.clone(),
+                self.gate.epoch(),
+                self.accounts.clone(),
+            )),
         }
     }
 }
 
+mod bearer;
 #[cfg(test)]
 mod cheap_refusals;
 pub mod verified_tokens;

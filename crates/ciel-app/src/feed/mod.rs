@@ -31,6 +31,7 @@
 //! # }
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 //! use ciel_app::feed::{FeedRenderer, HOME_FEED_TTL, cards::Card};
+//! use ciel_app::auth::Bearer;
 //! use ciel_app::{AppError, CacheOutcome, FeedService, PostView, cache_keys};
 //! use ciel_cache::MemoryCache;
 //! use ciel_domain::pagination::{Cursor, PageLimit, PageRequest};
@@ -57,14 +58,14 @@
 //!     fn page(&self, _: &[Card], _: Option<Cursor>) -> Vec<u8> { panic!("a hit renders nothing") }
 //! }
 //! let first = PageRequest { limit: PageLimit::parse(None).unwrap(), after: None };
-//! assert_eq!(rt.block_on(feed.home(viewer, first, &Never)).unwrap(), page);
+//! assert_eq!(rt.block_on(feed.home(Bearer::confirmed(viewer), first, &Never)).unwrap(), page);
 //! assert_eq!(feed.cache_stats().get(CacheOutcome::Hit), 1);
 //!
 //! let later = PageRequest {
 //!     limit: PageLimit::parse(None).unwrap(),
 //!     after: Some(Cursor::parse("2026-01-01T00:00:00Z/00000000-0000-0000-0000-000000000001").unwrap()),
 //! };
-//! let read = rt.block_on(feed.home(viewer, later, &Never));
+//! let read = rt.block_on(feed.home(Bearer::confirmed(viewer), later, &Never));
 //! assert!(matches!(read, Err(AppError::Unavailable { .. })));
 //! ```
 
@@ -74,6 +75,7 @@ mod stats;
 pub use cards::{CARD_TTL, PostCards};
 pub use stats::{CacheOutcome, FeedCacheStats};
 
+use crate::auth::Bearer;
 use crate::cache_keys;
 use crate::deps::CoreDeps;
 use crate::error::AppError;
@@ -139,20 +141,24 @@ impl FeedService {
     /// The response body of `viewer`'s feed page `req`: the cached bytes on a hit, otherwise the
     /// page from Postgres rendered by `renderer` (and cached when it is the first page at the
     /// default limit).
+    ///
+    /// A `caller` whose active check is still open is checked by the page's own statement when
+    /// the page is read from Postgres, and by the gate's query otherwise.
     pub async fn home(
         &self,
-        viewer: UserId,
+        caller: Bearer,
         req: PageRequest,
         renderer: &dyn FeedRenderer,
     ) -> Result<Vec<u8>, AppError> {
         let cache = self.deps.cache.as_ref().filter(|_| cacheable(&req));
         let Some(cache) = cache else {
-            return self.render(viewer, req, renderer).await;
+            return self.render(caller, req, renderer).await;
         };
-        let key = cache_keys::home_feed(viewer);
+        let key = cache_keys::home_feed(caller.user());
         let fill = match cache.get(&key).await {
             Ok(Some(body)) => {
                 self.stats.record(CacheOutcome::Hit);
+                caller.confirm().await?;
                 return Ok(body);
             }
             Ok(None) => {
@@ -166,29 +172,43 @@ impl FeedService {
                 false
             }
         };
-        let body = self.render(viewer, req, renderer).await?;
+        let body = self.render(caller, req, renderer).await?;
         if fill && let Err(err) = cache.set(&key, &body, HOME_FEED_TTL).await {
             tracing::warn!(error = %err, "home feed cache write failed");
         }
         Ok(body)
     }
 
-    /// `viewer`'s feed page `req` from Postgres (never the page cache): own posts and those of
-    /// followed users, newest first. The page's keys come first; each post is then taken from
-    /// its card, or loaded (in the same visit to storage) and rendered into a new card.
+    /// The caller's feed page `req` from Postgres (never the page cache): own posts and those
+    /// of followed users, newest first. The page's keys come first; each post is then taken
+    /// from its card, or loaded (in the same visit to storage) and rendered into a new card.
+    /// An open check of the caller is answered by the first page's own statement; a later page
+    /// confirms the caller first.
     async fn render(
         &self,
-        viewer: UserId,
+        caller: Bearer,
         req: PageRequest,
         renderer: &dyn FeedRenderer,
     ) -> Result<Vec<u8>, AppError> {
+        let caller = match req.after {
+            Some(_) => Bearer::confirmed(caller.confirm().await?),
+            None => caller,
+        };
+        let (viewer, check) = (caller.user(), !caller.is_settled());
+        let now = self.deps.clock.now();
         let cards = self.deps.cards.clone();
         let epoch = cards.epoch();
         let read = tx::read(&*self.deps.uow, move |tx| {
             Box::pin(async move {
-                let keys = tx
-                    .home_feed_keys(viewer, req.after, req.limit.fetch_count())
-                    .await?;
+                let fetch = req.limit.fetch_count();
+                let keys = if check {
+                    match tx.first_page_keys_if_active(viewer, fetch, now).await? {
+                        Some(keys) => keys,
+                        None => return Ok(None),
+                    }
+                } else {
+                    tx.home_feed_keys(viewer, req.after, fetch).await?
+                };
                 let page = Page::from_lookahead(keys, req.limit, |k| Cursor {
                     ts: k.created_at,
                     id: k.id.as_uuid(),
@@ -202,14 +222,19 @@ impl FeedService {
                     .map(|(k, _)| k.id)
                     .collect();
                 let loaded = tx.load_posts(&missing).await?;
-                Ok(Read {
+                Ok(Some(Read {
                     page,
                     cards: held,
                     loaded,
-                })
+                }))
             })
         })
         .await?;
+        // No read: the caller's account is not active.
+        let Some(read) = read else {
+            return Err(caller.found_inactive());
+        };
+        caller.found_active();
         let rendered = self.render_cards(read.loaded, renderer).await?;
         let mut cards = Vec::with_capacity(read.page.items.len());
         for (key, held) in read.page.items.iter().zip(read.cards) {

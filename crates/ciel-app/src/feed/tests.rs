@@ -122,7 +122,11 @@ async fn a_hit_returns_the_stored_bytes_without_the_database() {
         .await
         .unwrap();
     let got = feed
-        .home(viewer, PageRequest::default(), &NeverRender)
+        .home(
+            Bearer::confirmed(viewer),
+            PageRequest::default(),
+            &NeverRender,
+        )
         .await
         .unwrap();
     assert_eq!(got, body);
@@ -138,7 +142,11 @@ async fn a_miss_reads_the_database_and_caches_nothing_when_it_fails() {
     let (feed, db) = service(cache.clone());
     let viewer = user();
     let err = feed
-        .home(viewer, PageRequest::default(), &NeverRender)
+        .home(
+            Bearer::confirmed(viewer),
+            PageRequest::default(),
+            &NeverRender,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Internal(_)), "{err:?}");
@@ -168,7 +176,11 @@ async fn only_the_first_page_at_the_default_limit_reads_the_cache() {
         }),
     };
     for req in [other_limit, with_cursor] {
-        assert!(feed.home(viewer, req, &NeverRender).await.is_err());
+        assert!(
+            feed.home(Bearer::confirmed(viewer), req, &NeverRender)
+                .await
+                .is_err()
+        );
     }
     assert_eq!(db.0.load(Ordering::SeqCst), 2, "both went to the database");
     let stats = feed.cache_stats();
@@ -186,9 +198,13 @@ async fn a_failing_cache_is_counted_and_falls_through() {
     });
     let (feed, db) = service(cache);
     assert!(
-        feed.home(user(), PageRequest::default(), &NeverRender)
-            .await
-            .is_err()
+        feed.home(
+            Bearer::confirmed(user()),
+            PageRequest::default(),
+            &NeverRender
+        )
+        .await
+        .is_err()
     );
     assert_eq!(
         db.0.load(Ordering::SeqCst),

@@ -8,6 +8,7 @@
 //! use async_trait::async_trait;
 //! use ciel_domain::posts::PostKey;
 //! use ciel_domain::ports::{FeedStore, RepoError};
+//! use ciel_domain::time::Timestamp;
 //! use ciel_domain::{Cursor, Page, PageLimit, UserId};
 //!
 //! struct Empty;
@@ -16,6 +17,9 @@
 //!     async fn home_feed_keys(&mut self, _: UserId, _: Option<Cursor>, fetch: i64) -> Result<Vec<PostKey>, RepoError> {
 //!         assert_eq!(fetch, 31, "30 and one to know whether more follow");
 //!         Ok(Vec::new())
+//!     }
+//!     async fn first_page_keys_if_active(&mut self, _: UserId, _: i64, _: Timestamp) -> Result<Option<Vec<PostKey>>, RepoError> {
+//!         Ok(None)
 //!     }
 //! }
 //!
@@ -29,6 +33,7 @@ use crate::Cursor;
 use crate::UserId;
 use crate::ports::repo::RepoError;
 use crate::posts::PostKey;
+use crate::time::Timestamp;
 use async_trait::async_trait;
 
 /// Reads the home feed, inside a unit of work.
@@ -47,4 +52,16 @@ pub trait FeedStore: Send {
         after: Option<Cursor>,
         fetch: i64,
     ) -> Result<Vec<PostKey>, RepoError>;
+
+    /// The first page ([`home_feed_keys`](Self::home_feed_keys) without a cursor) of a viewer
+    /// whose account is still to be checked: `None` when `viewer` is not active at `now`
+    /// (unknown, soft-deleted or banned), so the caller refuses the request. The check costs no
+    /// statement of its own whenever the page has a row: the page's statement reads only the
+    /// rows of an active viewer.
+    async fn first_page_keys_if_active(
+        &mut self,
+        viewer: UserId,
+        fetch: i64,
+        now: Timestamp,
+    ) -> Result<Option<Vec<PostKey>>, RepoError>;
 }

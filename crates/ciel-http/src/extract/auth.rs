@@ -1,6 +1,7 @@
 //! Bearer authentication in the type: a handler taking [`AuthUser`] cannot run without a valid
 //! access token of an active user; [`MaybeUser`] reads the token when it validates and serves
-//! anonymously otherwise (contract §1.4).
+//! anonymously otherwise (contract §1.4); [`BearerCaller`] leaves the account's active check
+//! to a handler whose own read answers it.
 
 use crate::error::ApiError;
 use crate::middleware::ratelimit::Authenticated;
@@ -9,6 +10,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use ciel_app::auth::Bearer;
 use ciel_domain::UserId;
 use futures_util::future::LocalBoxFuture;
 
@@ -59,6 +61,32 @@ async fn authenticate(req: HttpRequest) -> Result<UserId, ApiError> {
         .app_data::<web::Data<HttpState>>()
         .ok_or_else(|| ApiError::from(ciel_app::AppError::internal("state missing")))?;
     Ok(state.auth.authenticate(&token).await?)
+}
+
+/// The caller behind a valid bearer token, with the account's active check possibly still
+/// open (see [`ciel_app::auth::Bearer`]): for a handler whose own read answers that check. A
+/// token that does not verify, or an account the gate knows is inactive, gets the 401 here.
+#[derive(Clone, Debug)]
+pub struct BearerCaller(pub Bearer);
+
+impl FromRequest for BearerCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            // Authenticated (and checked) already by the rate limiter on user-limited routes.
+            if let Some(done) = req.extensions().get::<Authenticated>() {
+                return Ok(BearerCaller(Bearer::confirmed(done.0)));
+            }
+            let token = bearer_token(&req)?;
+            let state = req
+                .app_data::<web::Data<HttpState>>()
+                .ok_or_else(|| ApiError::from(ciel_app::AppError::internal("state missing")))?;
+            Ok(BearerCaller(state.auth.identify(&token)?))
+        })
+    }
 }
 
 impl FromRequest for AuthUser {

@@ -8,6 +8,6 @@ pub mod page;
 pub mod rejections;
 
 pub use admin::AdminAuth;
-pub use auth::{AuthUser, MaybeUser};
+pub use auth::{AuthUser, BearerCaller, MaybeUser};
 pub use optional_json::{JsonBody, OptionalJson};
 pub use page::PageParams;

@@ -5,7 +5,7 @@
 use crate::dto::page::PageDto;
 use crate::dto::post::PostDto;
 use crate::error::ApiError;
-use crate::extract::{AuthUser, PageParams};
+use crate::extract::{AuthUser, BearerCaller, PageParams};
 use crate::state::HttpState;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
@@ -63,7 +63,7 @@ impl FeedRenderer for JsonFeed {
     ),
 )]
 pub async fn home(
-    caller: AuthUser,
+    caller: BearerCaller,
     page: PageParams,
     state: web::Data<HttpState>,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,6 +7,7 @@ mod edge;
 mod edge_hardening;
 mod engagement;
 mod feed;
+mod feed_gate;
 mod gate;
 mod graph;
 mod health;

@@ -2,6 +2,7 @@
 //! Sign-up writes through the unit of work (`crate::uow`), where `ciel-app` runs its rules.
 
 use super::errors::{pool_error, repo_error};
+use crate::active_user::active_user;
 use crate::pool::PgPool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -113,16 +114,10 @@ impl AccountRepo for PgAccountRepo {
 
     async fn is_active(&self, id: UserId, now: Timestamp) -> Result<bool, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        diesel::select(exists(
-            users::table
-                .left_join(t::table)
-                .filter(users::id.eq(id.as_uuid()))
-                .filter(users::deleted_at.is_null())
-                .filter(t::banned_until.is_null().or(t::banned_until.le(now))),
-        ))
-        .get_result(&mut conn)
-        .await
-        .map_err(repo_error)
+        diesel::select(exists(active_user(id.as_uuid(), now)))
+            .get_result(&mut conn)
+            .await
+            .map_err(repo_error)
     }
 
     async fn counts(&self, id: UserId) -> Result<UserCounts, RepoError> {

@@ -12,11 +12,13 @@
 
 use super::PgTx;
 use super::block_lists::{blocked_by, blocking};
+use crate::active_user::active_user;
 use crate::repos::errors::repo_error;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ciel_domain::ports::{FeedStore, RepoError};
 use ciel_domain::posts::PostKey;
+use ciel_domain::time::Timestamp;
 use ciel_domain::{Cursor, PostId, UserId};
 use ciel_schema::{home_timeline, home_timeline_horizon, users};
 use diesel::dsl::{exists, not};
@@ -67,13 +69,17 @@ impl PgTx<'_> {
     /// The first `fetch` rows of `viewer`'s timeline, leaving out (as the merge does)
     /// soft-deleted authors and authors blocked either way (a block removes the follows
     /// between the two, but the read does not rely on it). A plain anti-join on the deleted
-    /// users, not a hashed list of all of them. (A deleted
-    /// viewer's own posts are left out too, where the merge's first page keeps them; no such
-    /// viewer gets here: the user gate refuses a deleted account first.)
+    /// users, not a hashed list of all of them.
+    ///
+    /// Only an account active at `now` gets rows (a one-time filter: one probe of `users`), so a
+    /// read with rows also says the viewer is active. An inactive viewer gets none, which the
+    /// callers treat as "the timeline cannot answer": `home_feed_keys` then reads the merge as
+    /// before, `first_page_keys_if_active` checks the account on its own.
     async fn timeline_first_page(
         &mut self,
         viewer: Uuid,
         fetch: i64,
+        now: DateTime<Utc>,
     ) -> Result<Vec<TimelineRow>, RepoError> {
         let horizon = home_timeline_horizon::table
             .filter(home_timeline_horizon::viewer_id.eq(viewer))
@@ -84,6 +90,7 @@ impl PgTx<'_> {
             .filter(users::deleted_at.is_not_null());
         home_timeline::table
             .filter(home_timeline::viewer_id.eq(viewer))
+            .filter(exists(active_user(viewer, now)))
             .filter(not(exists(deleted_author)))
             .filter(not(home_timeline::author_id.eq_any(blocked_by(viewer))))
             .filter(not(home_timeline::author_id.eq_any(blocking(viewer))))
@@ -107,29 +114,76 @@ impl FeedStore for PgTx<'_> {
         after: Option<Cursor>,
         fetch: i64,
     ) -> Result<Vec<PostKey>, RepoError> {
-        let key = |(id, created_at): (Uuid, DateTime<Utc>)| PostKey {
-            id: PostId::from(id),
-            created_at,
-        };
         let lim = i32::try_from(fetch).unwrap_or(i32::MAX);
         let (ts, id) = (after.map(|c| c.ts), after.map(|c| c.id));
-        let rows: Vec<(Uuid, DateTime<Utc>)> = if after.is_none() {
-            let rows = self.timeline_first_page(viewer.as_uuid(), fetch).await?;
-            if timeline_answers(&rows, usize::try_from(fetch).unwrap_or(usize::MAX)) {
-                return Ok(rows.into_iter().map(|(id, at, _)| key((id, at))).collect());
-            }
-            // The timeline was just read and cannot answer: straight to the merge (the SQL
-            // `home_feed_keys` would read the timeline again first).
-            diesel::select(home_feed_merge_keys(viewer.as_uuid(), ts, id, lim))
-                .load(self.conn)
-                .await
-        } else {
+        if after.is_none() {
+            let rows = self
+                .timeline_first_page(viewer.as_uuid(), fetch, Utc::now())
+                .await?;
+            return self.first_page_from(viewer, rows, fetch).await;
+        }
+        let rows: Vec<(Uuid, DateTime<Utc>)> =
             diesel::select(home_feed_keys(viewer.as_uuid(), ts, id, lim))
                 .load(self.conn)
                 .await
+                .map_err(repo_error)?;
+        Ok(rows.into_iter().map(post_key).collect())
+    }
+
+    async fn first_page_keys_if_active(
+        &mut self,
+        viewer: UserId,
+        fetch: i64,
+        now: Timestamp,
+    ) -> Result<Option<Vec<PostKey>>, RepoError> {
+        let rows = self
+            .timeline_first_page(viewer.as_uuid(), fetch, now)
+            .await?;
+        // Rows came back only if the viewer is active; without any, ask on its own.
+        if rows.is_empty() {
+            let active: bool = diesel::select(exists(active_user(viewer.as_uuid(), now)))
+                .get_result(self.conn)
+                .await
+                .map_err(repo_error)?;
+            if !active {
+                return Ok(None);
+            }
         }
-        .map_err(repo_error)?;
-        Ok(rows.into_iter().map(key).collect())
+        self.first_page_from(viewer, rows, fetch).await.map(Some)
+    }
+}
+
+impl PgTx<'_> {
+    /// The first page from the timeline `rows` just read, or from the merge when they cannot
+    /// answer it (straight to `home_feed_merge_keys`: the SQL `home_feed_keys` would read the
+    /// timeline again first).
+    async fn first_page_from(
+        &mut self,
+        viewer: UserId,
+        rows: Vec<TimelineRow>,
+        fetch: i64,
+    ) -> Result<Vec<PostKey>, RepoError> {
+        if timeline_answers(&rows, usize::try_from(fetch).unwrap_or(usize::MAX)) {
+            return Ok(rows
+                .into_iter()
+                .map(|(id, at, _)| post_key((id, at)))
+                .collect());
+        }
+        let lim = i32::try_from(fetch).unwrap_or(i32::MAX);
+        let none = (None::<DateTime<Utc>>, None::<Uuid>);
+        let rows: Vec<(Uuid, DateTime<Utc>)> =
+            diesel::select(home_feed_merge_keys(viewer.as_uuid(), none.0, none.1, lim))
+                .load(self.conn)
+                .await
+                .map_err(repo_error)?;
+        Ok(rows.into_iter().map(post_key).collect())
+    }
+}
+
+fn post_key((id, created_at): (Uuid, DateTime<Utc>)) -> PostKey {
+    PostKey {
+        id: PostId::from(id),
+        created_at,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Storage integration tests against real Postgres: migrations, repositories, the demo seed.
 
 mod accounts;
+mod checked_first_page;
 mod feed;
 mod feed_heads;
 mod graph;
