@@ -168,9 +168,15 @@ impl AccountService {
 
     /// A public profile with real counts (`GET /users/:id`); deleted users are not found.
     pub async fn profile(&self, id: UserId) -> Result<(User, UserCounts), AppError> {
-        let user = self.me(id).await?;
-        let counts = self.accounts.counts(id).await.map_err(AppError::internal)?;
-        Ok((user, counts))
+        match self
+            .accounts
+            .profile(id)
+            .await
+            .map_err(AppError::internal)?
+        {
+            Some((user, counts)) if user.deleted_at.is_none() => Ok((user, counts)),
+            _ => Err(user_not_found()),
+        }
     }
 
     /// `PATCH /users/:id`: only the caller's own profile (checked first), validated fields.

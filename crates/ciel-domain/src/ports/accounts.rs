@@ -44,6 +44,15 @@ pub trait AccountRepo: Send + Sync + 'static {
     /// Followers, following and posts, excluding deleted users.
     async fn counts(&self, id: UserId) -> Result<UserCounts, RepoError>;
 
+    /// The account, deleted or not, with its [`counts`](Self::counts): what a public profile
+    /// shows. By default `find` then `counts`; an adapter may answer both at once.
+    async fn profile(&self, id: UserId) -> Result<Option<(User, UserCounts)>, RepoError> {
+        let Some(user) = self.find(id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((user, self.counts(id).await?)))
+    }
+
     /// Applies `patch` to a non-deleted account; `None` when there is none.
     async fn update_profile(
         &self,

@@ -13,6 +13,7 @@ use ciel_domain::users::{Credentials, ProfilePatch, User, UserCounts};
 use ciel_schema::{blocks, follows, posts, refresh_tokens, user_trust_scores as t, users};
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use diesel::query_source::Alias;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -122,44 +123,37 @@ impl AccountRepo for PgAccountRepo {
 
     async fn counts(&self, id: UserId) -> Result<UserCounts, RepoError> {
         let id = id.as_uuid();
-        // Followers and following count only users on the other side that are not deleted:
-        // the edges, minus those to a deleted user (an anti-join against the partial index
-        // `users_deleted_idx`, which holds only deleted users). A join with `users` filtered on
-        // `deleted_at IS NULL` let the planner hash-join a scan of every user into each read.
-        // One DSL statement (three scalar subqueries): prepared once per connection and reused.
-        let followers = follows::table
-            .filter(follows::followee_id.eq(id))
-            .filter(diesel::dsl::not(exists(
-                users::table
-                    .filter(users::id.eq(follows::follower_id))
-                    .filter(users::deleted_at.is_not_null()),
-            )))
-            .count()
-            .single_value();
-        let following = follows::table
-            .filter(follows::follower_id.eq(id))
-            .filter(diesel::dsl::not(exists(
-                users::table
-                    .filter(users::id.eq(follows::followee_id))
-                    .filter(users::deleted_at.is_not_null()),
-            )))
-            .count()
-            .single_value();
-        let posts = posts::table
-            .filter(posts::owner_id.eq(id))
-            .count()
-            .single_value();
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let (followers, following, posts): (Option<i64>, Option<i64>, Option<i64>) =
-            diesel::select((followers, following, posts))
+        let counts: (Option<i64>, Option<i64>, Option<i64>) =
+            diesel::select((followers_of(id), followed_by(id), posts_of(id)))
                 .get_result(&mut conn)
                 .await
                 .map_err(repo_error)?;
-        Ok(UserCounts {
-            followers: followers.unwrap_or(0),
-            following: following.unwrap_or(0),
-            posts: posts.unwrap_or(0),
-        })
+        Ok(user_counts(counts))
+    }
+
+    async fn profile(&self, id: UserId) -> Result<Option<(User, UserCounts)>, RepoError> {
+        let id = id.as_uuid();
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        // The row and its counts in one statement (one round trip, prepared once).
+        let row: Option<(UserRow, Option<i64>, Option<i64>, Option<i64>)> = users::table
+            .find(id)
+            .select((
+                UserRow::as_select(),
+                followers_of(id),
+                followed_by(id),
+                posts_of(id),
+            ))
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        Ok(row.map(|(user, followers, following, posts)| {
+            (
+                user.into_domain(),
+                user_counts((followers, following, posts)),
+            )
+        }))
     }
 
     async fn update_profile(
@@ -233,5 +227,61 @@ impl AccountRepo for PgAccountRepo {
         })
         .await
         .map_err(repo_error)
+    }
+}
+
+// Followers and following count only users on the other side that are not deleted: the
+// edges, minus those to a deleted user (an anti-join against the partial index
+// `users_deleted_idx`, which holds only deleted users). A join with `users` filtered on
+// `deleted_at IS NULL` let the planner hash-join a scan of every user into each read. Each is a
+// scalar subquery of a DSL statement, so the statement is prepared once per connection.
+
+// The user on the other side of an edge (an alias: a profile's own row is `users`).
+diesel::alias!(users as other_user: OtherUser);
+
+/// How many non-deleted accounts follow `id`.
+#[diesel::dsl::auto_type]
+fn followers_of(id: Uuid) -> _ {
+    let other: Alias<OtherUser> = other_user;
+    let deleted_follower = other
+        .filter(other.field(users::id).eq(follows::follower_id))
+        .filter(other.field(users::deleted_at).is_not_null());
+    follows::table
+        .filter(follows::followee_id.eq(id))
+        .filter(diesel::dsl::not(exists(deleted_follower)))
+        .count()
+        .single_value()
+}
+
+/// How many non-deleted accounts `id` follows.
+#[diesel::dsl::auto_type]
+fn followed_by(id: Uuid) -> _ {
+    let other: Alias<OtherUser> = other_user;
+    let deleted_followee = other
+        .filter(other.field(users::id).eq(follows::followee_id))
+        .filter(other.field(users::deleted_at).is_not_null());
+    follows::table
+        .filter(follows::follower_id.eq(id))
+        .filter(diesel::dsl::not(exists(deleted_followee)))
+        .count()
+        .single_value()
+}
+
+/// How many posts `id` has.
+#[diesel::dsl::auto_type]
+fn posts_of(id: Uuid) -> _ {
+    posts::table
+        .filter(posts::owner_id.eq(id))
+        .count()
+        .single_value()
+}
+
+fn user_counts(
+    (followers, following, posts): (Option<i64>, Option<i64>, Option<i64>),
+) -> UserCounts {
+    UserCounts {
+        followers: followers.unwrap_or(0),
+        following: following.unwrap_or(0),
+        posts: posts.unwrap_or(0),
     }
 }

@@ -101,11 +101,36 @@ async fn counts_exclude_deleted_users() {
          INSERT INTO posts (owner_id) VALUES ('{ann}'), ('{ann}'), ('{ben}');"
     ))
     .await;
-    let counts = PgAccountRepo::new(pool).counts(ann).await.unwrap();
+    let repo = PgAccountRepo::new(pool);
+    let counts = repo.counts(ann).await.unwrap();
     assert_eq!(
         (counts.followers, counts.following, counts.posts),
         (2, 1, 2)
     );
+    // The profile's one statement gives the row and the same counts, for each user; a deleted
+    // account still has its row (the use case answers 404), an unknown one has none.
+    for id in [ann, ben, cid, dee] {
+        let (user, counts) = repo.profile(id).await.unwrap().expect("a row");
+        assert_eq!(user, repo.find(id).await.unwrap().unwrap());
+        assert_eq!(counts, repo.counts(id).await.unwrap(), "{}", user.handle);
+    }
+    let (ben_user, ben_counts) = repo.profile(ben).await.unwrap().unwrap();
+    assert_eq!(
+        (ben_counts.followers, ben_counts.following, ben_counts.posts),
+        (1, 1, 1),
+        "{}",
+        ben_user.handle
+    );
+    assert!(
+        repo.profile(cid)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .deleted_at
+            .is_some()
+    );
+    assert_eq!(repo.profile(UserId::generate()).await.unwrap(), None);
 }
 
 #[tokio::test]
