@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 /// Waits for Postgres (the start-up retries of every mode), applies pending migrations under the
 /// advisory lock, and returns the versions this run applied (empty when already up to date).
 pub async fn migrate(config: &Config) -> Result<Vec<String>, WiringError> {
-    let pool = wiring::connect_database(&config.database).await?;
+    let pool = wiring::connect_database(&config.database, 0).await?;
     drop(pool);
     let report = ciel_storage::run_pending(config.database.url.expose_secret())
         .await

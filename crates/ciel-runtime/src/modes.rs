@@ -98,6 +98,7 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
         config.http_addr,
         config.metrics_addr,
         local_objects,
+        Some(parts.pool.clone()),
     )?;
     let cleanup = CleanupLoop::start(parts.pool.clone(), parts.process_metrics.clone());
     tracing::info!(
@@ -119,7 +120,7 @@ async fn run_api(config: &Config) -> Result<(), RunError> {
 async fn run_worker(config: &Config) -> Result<(), RunError> {
     // The media consumers (prefetch 1 each, `MEDIA_WORKER_CONCURRENCY` of them), the outbox
     // relay, and the scheduled cleanup (one executor per run across every instance).
-    let pool = wiring::connect_database(&config.database).await?;
+    let pool = wiring::connect_database(&config.database, 0).await?;
     let registry = prometheus::Registry::new();
     let adapter = |e: prometheus::Error| WiringError::Adapter(format!("metrics: {e}"));
     let metrics = ProcessMetrics::register(&registry).map_err(adapter)?;

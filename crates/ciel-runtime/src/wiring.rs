@@ -74,9 +74,11 @@ pub enum WiringError {
     },
 }
 
-/// Pool settings from the `DB_*` variables.
-pub fn pool_settings(db: &DatabaseConfig) -> PoolSettings {
+/// Pool settings from the `DB_*` variables, for a process whose `thread_pools` threads (the
+/// API's workers) take a share of the connections as pools of their own.
+pub fn pool_settings(db: &DatabaseConfig, thread_pools: u32) -> PoolSettings {
     PoolSettings {
+        thread_pools,
         max_connections: db.max_connections,
         connect_timeout: db.connect_timeout,
         idle_timeout: db.idle_timeout,
@@ -85,12 +87,23 @@ pub fn pool_settings(db: &DatabaseConfig) -> PoolSettings {
     }
 }
 
+/// How many workers (threads, each with its own single-threaded runtime) serve the API: one per
+/// available CPU, actix's own default, stated here because each also gets a share of the
+/// database connections.
+pub fn api_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
 /// Builds the pool and waits until Postgres answers (up to 10 attempts, 2 s apart); runs
-/// pending migrations first when `MIGRATE_ON_START=true`.
-pub async fn connect_database(db: &DatabaseConfig) -> Result<PgPool, WiringError> {
+/// pending migrations first when `MIGRATE_ON_START=true`. `thread_pools`: how many threads
+/// may adopt a pool of their own (the API's workers; 0 elsewhere).
+pub async fn connect_database(
+    db: &DatabaseConfig,
+    thread_pools: u32,
+) -> Result<PgPool, WiringError> {
     let url = db.url.expose_secret();
-    let pool =
-        connect_pool(url, &pool_settings(db)).map_err(|e| WiringError::Adapter(e.to_string()))?;
+    let pool = connect_pool(url, &pool_settings(db, thread_pools))
+        .map_err(|e| WiringError::Adapter(e.to_string()))?;
     let probe = PgProbe::new(pool.clone());
     let mut attempt = 0;
     loop {
@@ -152,7 +165,8 @@ pub async fn build_api_with(
     config: &Config,
     images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
-    let pool = connect_database(&config.database).await?;
+    let workers = u32::try_from(api_workers()).unwrap_or(u32::MAX);
+    let pool = connect_database(&config.database, workers).await?;
     if config.cache_in_process() {
         tracing::warn!(
             "REDIS_URL={}: in-process cache and rate limits (one instance only)",
@@ -207,7 +221,7 @@ pub async fn build_lambda_with(
     config: &Config,
     images: Option<Arc<dyn ImageProcessor>>,
 ) -> Result<ApiParts, WiringError> {
-    let pool = connect_database(&config.database).await?;
+    let pool = connect_database(&config.database, 0).await?;
     let limiter = MemoryLimiter::with_max_keys(config.rate_limit_memory_max_keys);
     let mut parts = build_parts(
         config,
@@ -520,22 +534,28 @@ pub fn serve_api(
     http_addr: SocketAddr,
     metrics_addr: Option<SocketAddr>,
 ) -> Result<RunningApi, WiringError> {
-    serve_api_with(state, http_addr, metrics_addr, None)
+    serve_api_with(state, http_addr, metrics_addr, None, None)
 }
 
 /// [`serve_api`], also serving the signed URLs of a local-directory store (bodies up to
 /// `max_body` bytes); the store's URLs point at the bound address unless `S3_PUBLIC_ENDPOINT`
-/// gave it an origin.
+/// gave it an origin. With `pool`, each worker adopts a share of its connections as it
+/// starts, so its queries run on connections driven by its own thread.
 pub fn serve_api_with(
     state: HttpState,
     http_addr: SocketAddr,
     metrics_addr: Option<SocketAddr>,
     local_objects: Option<(Arc<LocalDirStore>, usize)>,
+    pool: Option<PgPool>,
 ) -> Result<RunningApi, WiringError> {
     let api_state = state.clone();
     let objects = local_objects.clone();
     let (addr, handle, task) = start_server!(
         move || {
+            // Runs on each worker's thread, inside its runtime.
+            if let Some(pool) = &pool {
+                pool.adopt_current_thread();
+            }
             let app = build_app(api_state.clone());
             match &objects {
                 Some((store, max)) => {
@@ -545,7 +565,7 @@ pub fn serve_api_with(
             }
         },
         http_addr,
-        None::<usize>,
+        Some(api_workers()),
         HTTP_SHUTDOWN_GRACE.as_secs()
     );
     if let Some((store, _)) = &local_objects
@@ -594,7 +614,7 @@ pub fn serve_lambda(state: HttpState, http_addr: SocketAddr) -> Result<RunningAp
     let (addr, handle, task) = start_server!(
         move || build_lambda_app(state.clone()),
         http_addr,
-        None::<usize>,
+        Some(api_workers()),
         HTTP_SHUTDOWN_GRACE.as_secs()
     );
     Ok(RunningApi {

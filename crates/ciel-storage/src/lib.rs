@@ -12,6 +12,7 @@ pub mod error;
 pub mod migrations;
 pub mod pool;
 mod pool_handle;
+mod pool_threads;
 pub mod probe;
 pub mod repos;
 mod trace_context;

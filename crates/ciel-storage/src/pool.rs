@@ -2,6 +2,7 @@
 
 use crate::error::StorageError;
 pub use crate::pool_handle::{AcquireObserver, PgPool, PooledConn};
+use crate::pool_threads::{Split, ThreadPools};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::FutureExt;
@@ -20,6 +21,9 @@ pub struct PoolSettings {
     pub max_lifetime: Duration,
     /// `statement_timeout` set on every new connection.
     pub statement_timeout: Duration,
+    /// Threads that may get a pool of their own (the API's workers; see
+    /// [`PgPool::adopt_current_thread`]). 0: every thread shares one pool.
+    pub thread_pools: u32,
 }
 
 impl Default for PoolSettings {
@@ -30,6 +34,7 @@ impl Default for PoolSettings {
             idle_timeout: Duration::from_secs(300),
             max_lifetime: Duration::from_secs(1800),
             statement_timeout: Duration::from_secs(30),
+            thread_pools: 0,
         }
     }
 }
@@ -38,7 +43,7 @@ impl Default for PoolSettings {
 /// `db_pool_timeouts_total`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolStats {
-    /// Connections open and idle.
+    /// Connections open and idle (in every pool of the process).
     pub idle: u32,
     /// Connections lent out.
     pub in_use: u32,
@@ -49,15 +54,22 @@ pub struct PoolStats {
 }
 
 impl PoolStats {
-    /// Reads the pool's current state; `max` is the configured size (bb8 does not expose it).
+    /// Reads the current state of the shared pool and every thread's pool; `max` is the
+    /// configured size (bb8 does not expose it).
     pub fn of(pool: &PgPool, max: u32) -> Self {
-        let state = pool.inner().state();
-        Self {
-            idle: state.idle_connections,
-            in_use: state.connections.saturating_sub(state.idle_connections),
+        let mut stats = Self {
+            idle: 0,
+            in_use: 0,
             max,
-            timed_out: state.statistics.get_timed_out,
+            timed_out: 0,
+        };
+        for p in pool.bb8_pools() {
+            let state = p.state();
+            stats.idle += state.idle_connections;
+            stats.in_use += state.connections.saturating_sub(state.idle_connections);
+            stats.timed_out += state.statistics.get_timed_out;
         }
+        stats
     }
 }
 
@@ -68,7 +80,24 @@ impl PoolStats {
 /// Connections are not tested when lent (no extra statement per checkout): a connection whose
 /// socket closed or whose transaction state broke is dropped when returned (diesel-async's
 /// `has_broken`), and a query on a dead connection fails like any other database error.
+///
+/// With `thread_pools` set, up to that many threads may later take a share of the connections
+/// as a pool of their own ([`PgPool::adopt_current_thread`]); the shared pool keeps the rest.
 pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPool, StorageError> {
+    let split = Split::of(settings.max_connections, settings.thread_pools);
+    let shared = build_bb8(database_url, settings, split.shared);
+    let threads = ThreadPools::new(database_url, settings, split);
+    Ok(PgPool::new(shared, threads, settings.clone()))
+}
+
+/// One bb8 pool of `size` connections with the timeouts and per-connection setup of `settings`.
+/// Needs no runtime unless `idle_timeout` or `max_lifetime` is set (bb8 then spawns its reaper
+/// on the current runtime).
+pub(crate) fn build_bb8(
+    database_url: &str,
+    settings: &PoolSettings,
+    size: u32,
+) -> bb8::Pool<AsyncDieselConnectionManager<AsyncPgConnection>> {
     let statement_timeout_ms = settings.statement_timeout.as_millis();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
     config.custom_setup = Box::new(move |url| {
@@ -86,12 +115,11 @@ pub fn connect_pool(database_url: &str, settings: &PoolSettings) -> Result<PgPoo
     let manager = AsyncDieselConnectionManager::new_with_config(database_url, config);
     // `connection_timeout` bounds every checkout: an exhausted pool (or an unreachable
     // database) fails the request after `DB_CONNECT_TIMEOUT_SECONDS` instead of queueing it.
-    let inner = bb8::Pool::builder()
-        .max_size(settings.max_connections)
+    bb8::Pool::builder()
+        .max_size(size.max(1))
         .connection_timeout(settings.connect_timeout)
         .idle_timeout(Some(settings.idle_timeout))
         .max_lifetime(Some(settings.max_lifetime))
         .test_on_check_out(false)
-        .build_unchecked(manager);
-    Ok(PgPool::new(inner, settings.clone()))
+        .build_unchecked(manager)
 }

@@ -248,6 +248,7 @@ impl TestAppBuilder {
             config.http_addr,
             config.metrics_addr,
             local_objects,
+            Some(parts.pool.clone()),
         )
         .unwrap_or_else(|e| panic!("serving the app: {e}"));
         TestApp {

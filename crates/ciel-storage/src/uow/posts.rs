@@ -17,7 +17,6 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use diesel_async::RunQueryDsl;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A post joined with what responses show of its owner.
@@ -56,6 +55,33 @@ pub(crate) fn post_keys(rows: Vec<(Uuid, DateTime<Utc>)>) -> Vec<PostKey> {
         .collect()
 }
 
+/// Posts from rows of a post and one of its media (the rows of a post adjacent, its media in
+/// position order; `None`: a post without media).
+fn fold_media(rows: Vec<(PostRow, Option<Uuid>)>) -> Vec<Post> {
+    let mut posts: Vec<Post> = Vec::new();
+    for (row, media) in rows {
+        let (id, owner, caption, visibility, created_at, handle, display_name, avatar) = row;
+        let id = PostId::from(id);
+        if posts.last().is_none_or(|p| p.id != id) {
+            posts.push(Post {
+                id,
+                owner_id: UserId::from(owner),
+                owner_handle: Some(handle),
+                owner_display_name: Some(display_name),
+                owner_avatar_key: avatar,
+                media_ids: Vec::new(),
+                caption,
+                created_at,
+                visibility: visibility.0,
+            });
+        }
+        if let (Some(post), Some(media)) = (posts.last_mut(), media) {
+            post.media_ids.push(MediaId::from(media));
+        }
+    }
+    posts
+}
+
 fn comment(row: CommentRow) -> Comment {
     let (id, user, post, body, created_at, handle, display_name) = row;
     Comment {
@@ -76,49 +102,30 @@ impl PostStore for PgTx<'_> {
             return Ok(Vec::new());
         }
         let ids: Vec<Uuid> = ids.iter().map(PostId::as_uuid).collect();
-        let rows: Vec<PostRow> = posts::table
+        // One statement: each post with its owner, once per media link (in position order;
+        // once with no media), folded into posts below.
+        let rows: Vec<(PostRow, Option<Uuid>)> = posts::table
             .inner_join(users::table)
+            .left_join(post_media::table)
             .filter(posts::id.eq_any(&ids))
+            .order((posts::id, post_media::position))
             .select((
-                posts::id,
-                posts::owner_id,
-                posts::caption,
-                posts::visibility,
-                posts::created_at,
-                users::handle,
-                users::display_name,
-                users::avatar_key,
+                (
+                    posts::id,
+                    posts::owner_id,
+                    posts::caption,
+                    posts::visibility,
+                    posts::created_at,
+                    users::handle,
+                    users::display_name,
+                    users::avatar_key,
+                ),
+                post_media::media_id.nullable(),
             ))
             .load(self.conn)
             .await
             .map_err(repo_error)?;
-        let links: Vec<(Uuid, Uuid)> = post_media::table
-            .filter(post_media::post_id.eq_any(&ids))
-            .order((post_media::post_id, post_media::position))
-            .select((post_media::post_id, post_media::media_id))
-            .load(self.conn)
-            .await
-            .map_err(repo_error)?;
-        let mut media: HashMap<Uuid, Vec<MediaId>> = HashMap::new();
-        for (post, m) in links {
-            media.entry(post).or_default().push(MediaId::from(m));
-        }
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, owner, caption, visibility, created_at, handle, display_name, avatar)| Post {
-                    id: PostId::from(id),
-                    owner_id: UserId::from(owner),
-                    owner_handle: Some(handle),
-                    owner_display_name: Some(display_name),
-                    owner_avatar_key: avatar,
-                    media_ids: media.remove(&id).unwrap_or_default(),
-                    caption,
-                    created_at,
-                    visibility: visibility.0,
-                },
-            )
-            .collect())
+        Ok(fold_media(rows))
     }
 
     async fn count_owned_media(

@@ -12,6 +12,7 @@ mod posts;
 mod refresh_tokens;
 mod repos;
 mod story_visibility;
+mod thread_pools;
 mod tls;
 mod uow;
 mod user_invites;

@@ -268,3 +268,63 @@ async fn searches_use_the_trigram_indexes_and_match_literally() {
         ]
     );
 }
+
+#[tokio::test]
+async fn loaded_posts_carry_their_owner_and_media_in_position_order() {
+    let db = TestDb::migrated().await;
+    let (owner, bare, with_media) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    db.run_sql(&format!(
+        "INSERT INTO users (id, handle, email, display_name, avatar_key) \
+           VALUES ('{owner}', 'loader', 'loader@example.com', 'Lo Ader', 'avatars/a.jpg'); \
+         INSERT INTO posts (id, owner_id, caption) VALUES ('{bare}', '{owner}', NULL), \
+           ('{with_media}', '{owner}', 'three photos');"
+    ))
+    .await;
+    let mut media = Vec::new();
+    for _ in 0..3 {
+        media.push(db.completed_media(&owner.to_string()).await);
+    }
+    // Inserted out of position order, so only the ORDER BY can give them back in it.
+    for (media_id, position) in [(&media[2], 2), (&media[0], 0), (&media[1], 1)] {
+        db.run_sql(&format!(
+            "INSERT INTO post_media (post_id, media_id, position) \
+             VALUES ('{with_media}', '{media_id}', {position})"
+        ))
+        .await;
+    }
+
+    let uow = PgUnitOfWork::new(connect_pool(db.url(), &PoolSettings::default()).unwrap());
+    let loaded: Arc<Mutex<Vec<ciel_domain::posts::Post>>> = Arc::default();
+    let out = loaded.clone();
+    let ids = [
+        PostId::from(with_media),
+        PostId::generate(),
+        PostId::from(bare),
+    ];
+    let work: TxWork = Box::new(move |tx: &mut dyn Tx| {
+        Box::pin(async move {
+            *out.lock().unwrap() = tx.load_posts(&ids).await?;
+            Ok(())
+        })
+    });
+    uow.connection(work).await.unwrap();
+    let mut posts = loaded.lock().unwrap().clone();
+    posts.sort_by_key(|p| p.caption.is_some());
+    assert_eq!(posts.len(), 2, "the unknown id is left out: {posts:?}");
+    let (bare_post, media_post) = (&posts[0], &posts[1]);
+    assert_eq!(bare_post.id, PostId::from(bare));
+    assert!(bare_post.media_ids.is_empty());
+    assert_eq!(media_post.id, PostId::from(with_media));
+    let got: Vec<String> = media_post
+        .media_ids
+        .iter()
+        .map(|m| m.as_uuid().to_string())
+        .collect();
+    assert_eq!(got, media, "media in position order");
+    for post in &posts {
+        assert_eq!(post.owner_id, UserId::from(owner));
+        assert_eq!(post.owner_handle.as_deref(), Some("loader"));
+        assert_eq!(post.owner_display_name.as_deref(), Some("Lo Ader"));
+        assert_eq!(post.owner_avatar_key.as_deref(), Some("avatars/a.jpg"));
+    }
+}
