@@ -14,8 +14,9 @@
 //! `feed_cache_requests_total`. Ends with the plan (EXPLAIN ANALYZE, BUFFERS) of the miss query
 //! at 10^6 posts — the API's own first-page statement, prepared from `pg_stat_statements` — and
 //! the targets. The posts are bulk-loaded with triggers off, so the followee heads and the
-//! materialised timelines are rebuilt after each load, which ends with a `CHECKPOINT` so that
-//! the load's writes do not spill into the measured phases.
+//! materialised timelines are rebuilt after each load, which ends with a `CHECKPOINT` and a
+//! `sync` so that the load's writes do not spill into the measured phases (the bench Postgres
+//! runs with fsync off: its checkpoint only hands the pages to the kernel).
 
 use super::harness::{Api, BenchServices, build_release_api, ensure_wrk, script};
 use anyhow::{Context, Result, bail};
@@ -226,7 +227,22 @@ async fn seed_posts(conn: &mut AsyncPgConnection, from: i64, to: i64) -> Result<
     timed(conn, "VACUUM ANALYZE", "VACUUM ANALYZE").await?;
     // The load left gigabytes of dirty buffers: written now, not by the checkpointer spread
     // over the next minutes of measuring (a served feed never follows a bulk load).
-    timed(conn, "CHECKPOINT", "CHECKPOINT").await
+    timed(conn, "CHECKPOINT", "CHECKPOINT").await?;
+    // The bench Postgres runs with fsync off, so the checkpoint only handed those gigabytes to
+    // the kernel, which would write them back during the measured phases (its flusher wakes
+    // for pages dirty longer than 30 s): flushed now.
+    let started = Instant::now();
+    let status = Command::new("sync")
+        .status()
+        .context("running `sync` (coreutils) after the load")?;
+    if !status.success() {
+        bail!("`sync` after the load failed ({status}); rerun the bench");
+    }
+    step(&format!(
+        "  sync ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
 }
 
 /// A wrk script: GET `path` (`{id}` replaced by the user's id) as consecutive users of
