@@ -51,16 +51,22 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
-async fn authenticate(req: HttpRequest) -> Result<UserId, ApiError> {
-    // Verified once already by the rate limiter for user-limited routes.
+/// The caller behind the request's bearer token, with the account's active check still open
+/// unless the rate limiter already authenticated (and checked) it for a user-limited route.
+fn identify(req: &HttpRequest) -> Result<Bearer, ApiError> {
     if let Some(done) = req.extensions().get::<Authenticated>() {
-        return Ok(done.0);
+        return Ok(Bearer::confirmed(done.0));
     }
-    let token = bearer_token(&req)?;
+    let token = bearer_token(req)?;
     let state = req
         .app_data::<web::Data<HttpState>>()
         .ok_or_else(|| ApiError::from(ciel_app::AppError::internal("state missing")))?;
-    Ok(state.auth.authenticate(&token).await?)
+    Ok(state.auth.identify(&token)?)
+}
+
+/// The caller behind the request's bearer token, its account checked active.
+async fn authenticate(req: HttpRequest) -> Result<UserId, ApiError> {
+    Ok(identify(&req)?.confirm().await?)
 }
 
 /// The caller behind a valid bearer token, with the account's active check possibly still
@@ -74,18 +80,8 @@ impl FromRequest for BearerCaller {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            // Authenticated (and checked) already by the rate limiter on user-limited routes.
-            if let Some(done) = req.extensions().get::<Authenticated>() {
-                return Ok(BearerCaller(Bearer::confirmed(done.0)));
-            }
-            let token = bearer_token(&req)?;
-            let state = req
-                .app_data::<web::Data<HttpState>>()
-                .ok_or_else(|| ApiError::from(ciel_app::AppError::internal("state missing")))?;
-            Ok(BearerCaller(state.auth.identify(&token)?))
-        })
+        let caller = identify(req).map(BearerCaller);
+        Box::pin(async move { caller })
     }
 }
 
