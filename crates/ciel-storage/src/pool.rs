@@ -57,13 +57,14 @@ impl PoolStats {
     /// Reads the current state of the shared pool and every thread's pool; `max` is the
     /// configured size (bb8 does not expose it).
     pub fn of(pool: &PgPool, max: u32) -> Self {
+        let (pools, retired_timeouts) = pool.bb8_pools();
         let mut stats = Self {
             idle: 0,
             in_use: 0,
             max,
-            timed_out: 0,
+            timed_out: retired_timeouts,
         };
-        for p in pool.bb8_pools() {
+        for p in pools {
             let state = p.state();
             stats.idle += state.idle_connections;
             stats.in_use += state.connections.saturating_sub(state.idle_connections);

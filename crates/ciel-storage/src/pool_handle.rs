@@ -81,10 +81,12 @@ impl PgPool {
         &self.settings
     }
 
-    /// Every bb8 pool of the process: the shared one first, then the threads' (for statistics).
-    pub(crate) fn bb8_pools(&self) -> Vec<bb8::Pool<Manager>> {
+    /// Every bb8 pool of the process — the shared one first, then the threads' — and the
+    /// checkout timeouts of thread pools already closed (for statistics).
+    pub(crate) fn bb8_pools(&self) -> (Vec<bb8::Pool<Manager>>, u64) {
+        let (threads, retired_timeouts) = self.threads.pools();
         let mut pools = vec![self.shared.clone()];
-        pools.extend(self.threads.pools());
-        pools
+        pools.extend(threads);
+        (pools, retired_timeouts)
     }
 }

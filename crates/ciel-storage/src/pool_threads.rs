@@ -72,6 +72,8 @@ pub(crate) struct ThreadPools {
     split: Split,
     /// Every live thread pool (for the budget and for statistics).
     live: Mutex<Vec<(ThreadId, bb8::Pool<Manager>)>>,
+    /// Checkout timeouts of the pools already closed, so the process's count never goes back.
+    retired_timeouts: AtomicU64,
 }
 
 /// A thread's own pool, dropped with the thread (which removes it from its registry).
@@ -85,7 +87,14 @@ struct Own {
 impl Drop for Own {
     fn drop(&mut self) {
         if let Some(registry) = self.owner.upgrade() {
-            registry.lock_live().retain(|(t, _)| *t != self.thread);
+            // Under the lock that statistics also read under: a scrape sees this pool's
+            // timeouts either live or retired, never both or neither.
+            let mut live = registry.lock_live();
+            let timed_out = self.pool.state().statistics.get_timed_out;
+            registry
+                .retired_timeouts
+                .fetch_add(timed_out, Ordering::Relaxed);
+            live.retain(|(t, _)| *t != self.thread);
         }
     }
 }
@@ -102,6 +111,7 @@ impl ThreadPools {
             settings: settings.clone(),
             split,
             live: Mutex::new(Vec::new()),
+            retired_timeouts: AtomicU64::new(0),
         }
     }
 
@@ -148,9 +158,12 @@ impl ThreadPools {
         })
     }
 
-    /// The live thread pools (for statistics).
-    pub fn pools(&self) -> Vec<bb8::Pool<Manager>> {
-        self.lock_live().iter().map(|(_, p)| p.clone()).collect()
+    /// The live thread pools, and the checkout timeouts counted by thread pools closed since
+    /// (for statistics; read together, so the count never goes back).
+    pub fn pools(&self) -> (Vec<bb8::Pool<Manager>>, u64) {
+        let live = self.lock_live();
+        let pools = live.iter().map(|(_, p)| p.clone()).collect();
+        (pools, self.retired_timeouts.load(Ordering::Relaxed))
     }
 
     pub fn split(&self) -> Split {

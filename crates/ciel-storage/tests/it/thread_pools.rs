@@ -92,6 +92,9 @@ async fn an_adopting_thread_takes_only_its_own_share() {
         shared.push(pool.get().await.unwrap());
     }
     assert!(pool.get().await.is_err(), "the shared pool holds three");
+    // The worker's pool closed with its thread; its timeout still counts (a counter never
+    // goes back).
+    assert_eq!(PoolStats::of(&pool, 9).timed_out, 2);
 }
 
 #[tokio::test]
